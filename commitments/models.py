@@ -1,0 +1,1 @@
+"""Commitments (pledges) of aid against recipients' needs: built in the commitments issue."""

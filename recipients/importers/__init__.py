@@ -1,0 +1,1 @@
+"""Importers of the official Jakarta data sets (see ../shared/data/PROVENANCE.md)."""

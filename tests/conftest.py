@@ -1,0 +1,116 @@
+"""Shared fixtures: a small area tree, recipients, and the cast of users every view that shows
+or changes private data is tested against."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from recipients.models import RW, Area, Need, Package, Recipient
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def areas(db) -> dict[str, Area]:
+    """Province > kota > kecamatan > two kelurahan, with small square boundaries."""
+
+    def square(lon: float, lat: float, size: float = 0.01) -> dict:
+        ring = [
+            [lon, lat],
+            [lon + size, lat],
+            [lon + size, lat + size],
+            [lon, lat + size],
+            [lon, lat],
+        ]
+        return {"type": "Polygon", "coordinates": [ring]}
+
+    province = Area.objects.create(code="31", level=Area.Level.PROVINCE, name="DKI Jakarta")
+    kota = Area.objects.create(
+        code="31.71", level=Area.Level.KOTA, name="Jakarta Pusat", parent=province
+    )
+    kecamatan = Area.objects.create(
+        code="31.71.01", level=Area.Level.KECAMATAN, name="Gambir", parent=kota
+    )
+    kel_a = Area.objects.create(
+        code="31.71.01.1001",
+        level=Area.Level.KELURAHAN,
+        name="Gambir",
+        parent=kecamatan,
+        boundary=square(106.81, -6.18),
+        population=3088,
+        households=1088,
+    )
+    kel_b = Area.objects.create(
+        code="31.71.01.1002",
+        level=Area.Level.KELURAHAN,
+        name="Cideng",
+        parent=kecamatan,
+        boundary=square(106.80, -6.17),
+        population=40000,
+        households=12000,
+    )
+    return {
+        "province": province,
+        "kota": kota,
+        "kecamatan": kecamatan,
+        "kelurahan_a": kel_a,
+        "kelurahan_b": kel_b,
+    }
+
+
+@pytest.fixture
+def packages(db) -> dict[str, Package]:
+    """The four reference packages seeded by the data migration, by code."""
+    return {p.code: p for p in Package.objects.all()}
+
+
+@pytest.fixture
+def recipient_a(areas, packages) -> Recipient:
+    """A priority RW with 120 KK and a need of 120 Paket Sembako."""
+    rw = RW.objects.create(
+        kelurahan=areas["kelurahan_a"], number=1, households=120, ketua_name="Budi Santoso"
+    )
+    recipient = Recipient.objects.create(
+        kind=Recipient.Kind.PRIORITY_RW,
+        name="RW 01 Gambir",
+        area=areas["kelurahan_a"],
+        rw=rw,
+        location={"type": "Point", "coordinates": [106.815, -6.175]},
+        pj_name="Budi Santoso",
+    )
+    Need.objects.create(recipient=recipient, package=packages["sembako"], quantity=120)
+    return recipient
+
+
+@pytest.fixture
+def recipient_b(areas, packages) -> Recipient:
+    """A panti asuhan with 40 residents and a need of 40 ready meals."""
+    recipient = Recipient.objects.create(
+        kind=Recipient.Kind.PANTI_ASUHAN,
+        name="Panti Asuhan Harapan",
+        area=areas["kelurahan_b"],
+        location={"type": "Point", "coordinates": [106.805, -6.165]},
+        address="Jl. Contoh No. 1",
+        residents=40,
+        pj_name="Siti Aminah",
+    )
+    Need.objects.create(recipient=recipient, package=packages["siap-saji"], quantity=40)
+    return recipient
+
+
+@pytest.fixture
+def cast(db) -> dict[str, object]:
+    """Users by role. PJ roles are wired to recipients in the coordination issue; until then
+    the PJ users are plain accounts that must see nothing private."""
+    User = get_user_model()
+    return {
+        "anonymous": None,
+        "pj_a": User.objects.create_user("pj_a", password="pw"),
+        "pj_b": User.objects.create_user("pj_b", password="pw"),
+        "officer": User.objects.create_user("officer", password="pw"),
+        "admin": User.objects.create_superuser("admin", "admin@example.org", "pw"),
+    }
