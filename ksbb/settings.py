@@ -112,7 +112,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(BASE_DIR / "test-db.sqlite3")
+    # A file, not memory: tests of concurrent writers need a database that threads share.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
+        Path(DATABASES["default"]["NAME"]).with_suffix(".test.sqlite3")
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
