@@ -234,4 +234,7 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 # --- KSBB -------------------------------------------------------------------------------------
 # Directory laid out like ../shared/data. Empty: the portal runs on generated demo data.
+# A relative path counts from the project directory (CI sets ../shared/data).
 KSBB_DATA_DIR = os.environ.get("KSBB_DATA_DIR", "")
+if KSBB_DATA_DIR:
+    KSBB_DATA_DIR = str((BASE_DIR / KSBB_DATA_DIR).resolve())
