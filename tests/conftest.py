@@ -5,13 +5,31 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
+from ksbb.lib import httpcache
 from recipients.models import RW, Area, Need, Package, Recipient
 
 
 @pytest.fixture(autouse=True)
 def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Pledge letters and uploads go to a throwaway directory, never into the project."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Cached payloads and counters must not leak from one test into the next."""
+    cache.clear()
+    httpcache.memo.clear()
+    yield
+    cache.clear()
+    httpcache.memo.clear()
 
 
 @pytest.fixture

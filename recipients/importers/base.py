@@ -15,7 +15,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 from tqdm import tqdm
 
+from ksbb.lib.httpcache import bump
+
 T = TypeVar("T")
+K = TypeVar("K")
 M = TypeVar("M", bound=models.Model)
 
 
@@ -80,6 +83,48 @@ def upsert(model: type[M], summary: Summary, lookup: dict[str, Any], values: dic
     return obj
 
 
+def bulk_upsert(
+    model: type[M],
+    summary: Summary,
+    wanted: dict[K, tuple[dict[str, Any], dict[str, Any]]],
+    existing: dict[K, M],
+    *,
+    batch_size: int = 250,
+) -> dict[K, M]:
+    """Bulk `upsert`: `wanted` maps a key to (lookup fields, values); `existing` holds the rows
+    already in the database under the same keys (read with one query by the caller).
+
+    Saves only rows whose values changed, in a few bulk queries, and counts them like upsert.
+    Give foreign keys as `<name>_id` so that comparing them costs no query.
+    """
+    to_create: list[M] = []
+    to_update: list[M] = []
+    changed_fields: set[str] = set()
+    result: dict[K, M] = {}
+    for key, (lookup, values) in wanted.items():
+        obj = existing.get(key)
+        if obj is None:
+            obj = model(**lookup, **values)
+            to_create.append(obj)
+        else:
+            changed = [name for name, value in values.items() if getattr(obj, name) != value]
+            for name in changed:
+                setattr(obj, name, values[name])
+            if changed:
+                to_update.append(obj)
+                changed_fields.update(changed)
+            else:
+                summary.unchanged += 1
+        result[key] = obj
+    if to_create:
+        model.objects.bulk_create(to_create, batch_size=batch_size)
+        summary.created += len(to_create)
+    if to_update:
+        model.objects.bulk_update(to_update, sorted(changed_fields), batch_size=batch_size)
+        summary.updated += len(to_update)
+    return result
+
+
 def progress(items: Iterable[T], *, desc: str, total: int | None = None) -> Iterator[T]:
     """A progress bar on stderr when it is a terminal; silent in CI and tests."""
     return iter(tqdm(items, desc=desc, total=total, unit="row", leave=False, disable=None))
@@ -103,12 +148,16 @@ def run_data_set(
     *,
     dry_run: bool = False,
 ) -> Summary:
-    """Run one importer in its own transaction; a dry run rolls it back after counting."""
+    """Run one importer in its own transaction, so a failure leaves no part of it saved;
+    a dry run rolls it back after counting."""
     summary = Summary(name)
     with transaction.atomic():
         importer(data_dir, summary)
         if dry_run:
             transaction.set_rollback(True)
+        elif summary.changed:
+            # Bulk writes send no signals: tell the cached open-data payloads once, here.
+            bump("areas", "recipients", "needs", "cases")
     return summary
 
 
@@ -130,11 +179,21 @@ class ImportCommand(BaseCommand):
 
     def handle(self, *args, data_dir=None, dry_run=False, **options):
         path = data_dir_argument(data_dir)
-        if dry_run:
-            self.stdout.write("Dry run: nothing will be saved.")
+        if not dry_run:
+            self.run_all(path)
+            return
+        self.stdout.write("Dry run: nothing will be saved.")
+        # Each data set may need the ones before it (RWs need the kelurahan), so a dry run
+        # keeps them all, each in its own savepoint, and rolls everything back at the end.
+        with transaction.atomic():
+            self.run_all(path)
+            transaction.set_rollback(True)
+        self.stdout.write("Dry run: everything above was rolled back.")
+
+    def run_all(self, path: Path) -> None:
         for name, importer in self.data_sets:
             try:
-                summary = run_data_set(importer, path, name, dry_run=dry_run)
+                summary = run_data_set(importer, path, name)
             except DataFileError as error:
                 raise CommandError(
                     f"{name}: {error} (nothing of this data set was saved)"

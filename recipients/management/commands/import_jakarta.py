@@ -1,0 +1,21 @@
+"""`manage.py import_jakarta DIR`: every Jakarta data set in order, each in its own
+transaction, on a directory laid out like shared/data."""
+
+from recipients.demo import generate_demo_parts
+from recipients.importers.areas import import_areas
+from recipients.importers.base import ImportCommand
+from recipients.importers.cases import import_daily_cases, import_month_end_cases
+from recipients.importers.pesantren import import_pesantren
+from recipients.importers.rws import import_rws
+
+
+class Command(ImportCommand):
+    help = "Import all Jakarta data: areas, RWs, COVID-19 cases, pesantren, then the demo parts."
+    data_sets = [
+        ("areas", import_areas),
+        ("RWs", import_rws),
+        ("month-end cases", import_month_end_cases),
+        ("daily cases", import_daily_cases),
+        ("pesantren", import_pesantren),
+        ("demo parts", generate_demo_parts),
+    ]

@@ -1,0 +1,12 @@
+"""Import the Kemenag list of pondok pesantren as recipients."""
+
+from recipients.importers.base import ImportCommand
+from recipients.importers.pesantren import import_pesantren
+
+
+class Command(ImportCommand):
+    help = (
+        "Import the pondok pesantren of the Kemenag list (kemenag-pesantren/pesantren/*.json), "
+        "each placed at the kelurahan its address names, else at its kota (approximate)."
+    )
+    data_sets = [("Pesantren (Kemenag)", import_pesantren)]
