@@ -1,0 +1,43 @@
+"""`generate_demo`: the demo parts on top of the data in the database, or (--standalone) the
+whole fictional demo province for a machine without the real data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from recipients.demo import generate_demo_dataset, generate_demo_parts
+from recipients.importers.base import Summary, run_data_set
+
+
+def _dataset(data_dir: Path, summary: Summary) -> None:
+    generate_demo_dataset(summary)
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate the demo parts (priority RWs, KK estimates, Ketua RW names, panti, needs) "
+        "on top of the areas and RWs in the database; --standalone generates a whole "
+        "fictional province first."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--standalone",
+            action="store_true",
+            help="generate the fictional demo province (for a machine without the real data)",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="report what would change, change nothing"
+        )
+
+    def handle(self, *args, standalone=False, dry_run=False, **options):
+        if dry_run:
+            self.stdout.write("Dry run: nothing will be saved.")
+        if standalone:
+            summary = run_data_set(_dataset, Path("."), "Demo data set", dry_run=dry_run)
+        else:
+            summary = run_data_set(generate_demo_parts, Path("."), "Demo parts", dry_run=dry_run)
+        for line in summary.lines():
+            self.stdout.write(line)
