@@ -1,0 +1,301 @@
+"""Django admin of areas, RWs, recipients, packages, needs and case reports: map editing of
+geometry, CSV/XLSX import and export, and the change history of recipients, needs, packages.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from ksbb.lib import geometry
+from ksbb.lib.leaflet_fields import AREA_TYPES, POINT, GeoJSONMapAdminMixin
+
+from .models import RW, Area, CaseReport, Need, Package, Recipient
+from .resources import NeedResource, RecipientResource
+
+admin.site.site_header = _("KSBB Portal administration")
+admin.site.site_title = _("KSBB Portal administration")
+admin.site.index_title = _("Data and settings")
+
+# Polygons are large (a kelurahan boundary is tens of KB): lists never load them.
+AREA_GEOMETRY = ("boundary", "boundary_web")
+
+
+def _without_geometry(prefix: str) -> list[str]:
+    return [f"{prefix}__{name}" for name in AREA_GEOMETRY]
+
+
+class KotaFilter(admin.SimpleListFilter):
+    """Filter by kota/kabupaten through the hierarchical Kemendagri code of an area field."""
+
+    title = _("kota/kabupaten")
+    parameter_name = "kota"
+    area_field = "area"
+
+    def lookups(self, request, model_admin):
+        return Area.objects.filter(level=Area.Level.KOTA).values_list("code", "name")
+
+    def queryset(self, request, queryset):
+        code = self.value()
+        if not code:
+            return queryset
+        # A recipient placed only at kota level (approximate location) still belongs to it.
+        return queryset.filter(
+            Q(**{f"{self.area_field}__code": code})
+            | Q(**{f"{self.area_field}__code__startswith": code + "."})
+        )
+
+
+class KelurahanKotaFilter(KotaFilter):
+    area_field = "kelurahan"
+
+
+class ImportExportPermissionsMixin(ImportExportMixin):
+    """Export needs view permission, import needs add and change permission."""
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+
+class PartialImportMixin:
+    """Lets the admin confirm a file whose preview shows invalid rows.
+
+    django-import-export offers "Confirm" only when every row is valid. Our resources turn
+    every bad value into a row validation error (never an exception), so the confirmed import
+    saves the good rows and skips the invalid ones, which the preview has listed.
+    """
+
+    import_template_name = "admin/recipients/import.html"
+
+    def import_action(self, request: HttpRequest, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        result = context.get("result")
+        if (
+            result is not None
+            and "confirm_form" not in context
+            and not result.has_errors()
+            and result.has_validation_errors()
+            and len(result.invalid_rows) < result.total_rows
+        ):
+            context["confirm_form"] = self.create_confirm_form(request, import_form=context["form"])
+        return response
+
+
+@admin.register(Area)
+class AreaAdmin(GeoJSONMapAdminMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent", "population", "households", "provenance"]
+    list_filter = ["level", "provenance"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    exclude = ["boundary_web"]
+    readonly_fields = ["centroid_lat", "centroid_lon"]
+    geojson_fields = {"boundary": AREA_TYPES}
+    geojson_readonly = ("boundary",)
+    list_per_page = 100
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Area]:
+        # Also used by every autocomplete that points at an area.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("parent")
+            .defer(*AREA_GEOMETRY, *_without_geometry("parent"))
+        )
+
+
+@admin.register(RW)
+class RWAdmin(GeoJSONMapAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "kelurahan",
+        "number",
+        "households",
+        "households_provenance",
+        "ketua_name",
+        "has_recipient",
+        "boundary_provenance",
+    ]
+    list_filter = [
+        KelurahanKotaFilter,
+        "households_provenance",
+        "ketua_provenance",
+        "boundary_provenance",
+    ]
+    search_fields = ["kelurahan__name", "=number", "ketua_name"]
+    autocomplete_fields = ["kelurahan"]
+    exclude = ["boundary_web"]
+    geojson_fields = {"boundary": AREA_TYPES}
+    list_per_page = 100
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RW]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("kelurahan")
+            .defer(*AREA_GEOMETRY, *_without_geometry("kelurahan"))
+            .annotate(has_recipient=Exists(Recipient.objects.filter(rw=OuterRef("pk"))))
+        )
+
+    @admin.display(boolean=True, description=_("recipient"), ordering="has_recipient")
+    def has_recipient(self, rw: RW) -> bool:
+        return rw.has_recipient
+
+    def save_model(self, request, obj: RW, form, change: bool) -> None:
+        if "boundary" in form.changed_data:
+            refresh_boundary_web(obj)
+        super().save_model(request, obj, form, change)
+
+
+def refresh_boundary_web(obj: RW | Area) -> None:
+    """After a map edit: store the boundary as RFC 7946 GeoJSON and re-derive its web copy.
+
+    The web copy is simplified alone, not with its neighbours as the importer does, so a
+    shared edge may drift by up to the tolerance until the next coverage-wide import.
+    """
+    if not obj.boundary:
+        obj.boundary = obj.boundary_web = None
+        return
+    shape = geometry.from_geojson(obj.boundary)
+    obj.boundary = geometry.to_geojson(shape)
+    obj.boundary_web = geometry.to_geojson(geometry.simplify_coverage([shape])[0])
+
+
+class NeedInline(admin.TabularInline):
+    model = Need
+    fields = ["package", "quantity", "pledged", "delivered", "provenance"]
+    readonly_fields = ["pledged", "delivered"]
+    extra = 0
+
+
+@admin.register(Recipient)
+class RecipientAdmin(
+    GeoJSONMapAdminMixin, PartialImportMixin, ImportExportPermissionsMixin, SimpleHistoryAdmin
+):
+    resource_classes = [RecipientResource]
+    list_display = [
+        "name",
+        "kind",
+        "area",
+        "residents_or_households",
+        "pj_name",
+        "is_active",
+        "provenance",
+        "need_progress",
+    ]
+    list_filter = ["kind", "is_active", "provenance", KotaFilter]
+    search_fields = ["name", "address", "pj_name"]
+    autocomplete_fields = ["area", "rw"]
+    inlines = [NeedInline]
+    geojson_fields = {"location": (POINT,)}
+    readonly_fields = ["created", "updated"]
+    fieldsets = [
+        (None, {"fields": ["kind", "name", "area", "rw", "is_active", "description"]}),
+        (_("Place"), {"fields": ["location", "location_approximate", "address"]}),
+        (
+            _("People"),
+            {"fields": ["residents", "residents_provenance", "pj_name", "pj_email", "pj_phone"]},
+        ),
+        (_("Data source"), {"fields": ["provenance", "source", "source_key"]}),
+        (_("Record"), {"fields": ["created", "updated"]}),
+    ]
+    list_per_page = 100
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Recipient]:
+        # One query for the whole page: area and RW joined, need totals aggregated.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("area", "rw")
+            .defer(*_without_geometry("area"), *_without_geometry("rw"))
+            .annotate(
+                need_total=Sum("needs__quantity"),
+                pledged_total=Sum("needs__pledged"),
+                delivered_total=Sum("needs__delivered"),
+            )
+        )
+
+    @admin.display(description=_("residents / KK"), ordering="residents")
+    def residents_or_households(self, recipient: Recipient) -> str:
+        if recipient.residents is not None:
+            return str(recipient.residents)
+        if recipient.households is not None:
+            return _("%(count)s KK") % {"count": recipient.households}
+        return "—"
+
+    @admin.display(description=_("pledged + delivered / need"), ordering="need_total")
+    def need_progress(self, recipient: Recipient) -> str:
+        if not recipient.need_total:
+            return "—"
+        covered = (recipient.pledged_total or 0) + (recipient.delivered_total or 0)
+        percent = min(100, round(100 * covered / recipient.need_total))
+        return f"{covered} / {recipient.need_total} ({percent}%)"
+
+
+@admin.register(Package)
+class PackageAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "code",
+        "unit",
+        "reference_value",
+        "basis",
+        "quantity_per_basis",
+        "is_active",
+        "sort_order",
+    ]
+    list_filter = ["basis", "is_active"]
+    search_fields = ["code", "name"]
+    prepopulated_fields = {"code": ["name"]}
+
+
+@admin.register(Need)
+class NeedAdmin(PartialImportMixin, ImportExportPermissionsMixin, SimpleHistoryAdmin):
+    resource_classes = [NeedResource]
+    list_display = ["recipient", "package", "quantity", "pledged", "delivered", "remaining"]
+    list_filter = ["package", "provenance"]
+    search_fields = ["recipient__name", "package__name", "package__code"]
+    list_select_related = ["recipient", "package"]
+    autocomplete_fields = ["recipient"]
+    readonly_fields = ["pledged", "delivered", "updated"]
+    list_per_page = 100
+
+    @admin.display(description=_("remaining"))
+    def remaining(self, need: Need) -> int:
+        return need.remaining
+
+
+@admin.register(CaseReport)
+class CaseReportAdmin(admin.ModelAdmin):
+    list_display = [
+        "kelurahan",
+        "report_date",
+        "schema",
+        "odp",
+        "pdp",
+        "suspek",
+        "probable",
+        "positif",
+        "meninggal",
+    ]
+    list_filter = ["schema", KelurahanKotaFilter]
+    search_fields = ["kelurahan__name", "kelurahan__code"]
+    date_hierarchy = "report_date"
+    autocomplete_fields = ["kelurahan"]
+    list_per_page = 100
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CaseReport]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("kelurahan")
+            .defer(*_without_geometry("kelurahan"))
+        )
