@@ -1,0 +1,11 @@
+"""The portal's URLs plus /bench/trivial/, the baseline of the map benchmark."""
+
+from django.http import HttpResponse
+from django.urls import include, path
+
+
+def trivial(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [path("bench/trivial/", trivial), path("", include("ksbb.urls"))]

@@ -1,0 +1,122 @@
+"""The home page: the map of needs with server-rendered totals for the current filter."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from recipients.api import case_dates, geometry_tags
+from recipients.models import Need, Provenance, Recipient
+from recipients.views.filters import Filters, area_index, filters_from
+from recipients.views.pages import SORTS, with_need_sums
+
+
+def totals_for(filters: Filters) -> dict:
+    """Recipients per kind and need / pledged / delivered for the filter (2 queries)."""
+    recipients = filters.apply(Recipient.objects.active())
+    counts = dict(recipients.order_by().values_list("kind").annotate(n=Count("id")))
+    needs = Need.objects.filter(recipient__in=recipients.values("pk")).totals()
+    return {
+        "kinds": [
+            {"kind": kind, "label": label, "count": counts.get(kind, 0)}
+            for kind, label in Recipient.Kind.choices
+        ],
+        "recipients": sum(counts.values()),
+        **needs,
+    }
+
+
+def map_config(filters: Filters, dates: list[str], selected_date: str) -> dict:
+    """What static/js/map.js needs: versioned layer URLs, the filter and the page's labels."""
+    tags = geometry_tags()
+    api = {
+        name: f"{reverse('recipients:api-' + name)}?v={tags[name]}"
+        for name in ("kelurahan", "rw", "institutions")
+    }
+    return {
+        "api": {
+            **api,
+            "status": reverse("recipients:api-status"),
+            "cases": reverse("recipients:api-cases"),
+        },
+        "filter": {
+            "area": filters.area.code if filters.area else "",
+            "kind": filters.kind,
+            "q": filters.q.lower(),
+        },
+        "date": selected_date,
+        "kinds": dict(Recipient.Kind.choices),
+        "sources": dict(Provenance.choices),
+    }
+
+
+def map_labels() -> dict:
+    """The words map.js writes into popups and the legend, translated here."""
+    return {
+        "kota": _("Kota/kabupaten"),
+        "kecamatan": _("Kecamatan"),
+        "kelurahan": _("Kelurahan"),
+        "rw": _("RW"),
+        "households": _("Households (KK)"),
+        "ketua_rw": _("Ketua RW"),
+        "address": _("Address"),
+        "residents": _("Residents"),
+        "need": _("Packages needed"),
+        "pledged": _("Pledged"),
+        "delivered": _("Delivered"),
+        "fulfilled": _("terpenuhi (all needs covered)"),
+        "give_help": _("Give help"),
+        "approximate": _("approximate location"),
+        "unknown": _("unknown"),
+        "no_data": _("no data"),
+        "unmet_share": _("Share of the need still open"),
+        "households_legend": _("Households (KK) per RW"),
+        "cases_legend": _("COVID-19 cases (%(term)s) per kelurahan"),
+        "institutions_legend": _("Institutions"),
+        "data_as_of": _("Data as of %(date)s"),
+        "tiles_failed": _("The background map could not load; the layers still work."),
+        "load_failed": _("Some map data could not load. The list of recipients works without it."),
+        "shown": _("%(count)s recipients on the map"),
+    }
+
+
+def least_served(filters: Filters, limit: int = 5) -> list[Recipient]:
+    """Where new aid helps most: the least served recipients under the filter (1 query)."""
+    recipients = with_need_sums(
+        filters.apply(Recipient.objects.active())
+        .select_related("area")
+        .only("name", "kind", "provenance", "area__name")
+    )
+    return list(recipients.filter(remaining__gt=0).order_by(*SORTS["served"])[:limit])
+
+
+def leaflet_overrides() -> dict:
+    # Read per request (django-leaflet reads its settings once, at import), so a test or a
+    # deployment without tile access can set LEAFLET_CONFIG["TILES"] = [] and get a plain map.
+    return {"TILES": settings.LEAFLET_CONFIG.get("TILES", [])}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    filters = filters_from(request.GET)
+    dates = case_dates()
+    selected_date = request.GET.get("date", "")
+    if selected_date not in dates:
+        selected_date = dates[-1] if dates else ""
+    context = {
+        "filters": filters,
+        "form": filters.form,
+        "options": filters.options(area_index()),
+        "totals": totals_for(filters),
+        "dates": dates,
+        "selected_date": selected_date,
+        "map_config": map_config(filters, dates, selected_date),
+        "kinds": Recipient.Kind.choices,
+        "labels": map_labels(),
+        "least_served": least_served(filters),
+        "leaflet_overrides": leaflet_overrides(),
+    }
+    return render(request, "recipients/home.html", context)
