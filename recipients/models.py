@@ -10,8 +10,9 @@ Geometry is stored as GeoJSON geometry objects in JSON fields (no PostGIS).
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q, Sum
+from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, Sum, When
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -188,6 +189,9 @@ class Recipient(models.Model):
         _("residents source"), max_length=10, choices=Provenance.choices, blank=True
     )
     pj_name = models.CharField(_("person in charge"), max_length=100, blank=True)
+    # The PJ's own contact, for notices of new pledges: private, never on a public page.
+    pj_email = models.EmailField(_("person in charge's e-mail"), blank=True)
+    pj_phone = models.CharField(_("person in charge's phone"), max_length=20, blank=True)
     description = models.TextField(_("public description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     provenance = models.CharField(
@@ -274,7 +278,38 @@ class Package(models.Model):
 
 class NeedQuerySet(models.QuerySet):
     def unmet(self) -> NeedQuerySet:
+        """Needs with quantity left to pledge (pairs with `Need.is_met`)."""
         return self.filter(quantity__gt=F("pledged") + F("delivered"))
+
+    def met(self) -> NeedQuerySet:
+        return self.filter(quantity__lte=F("pledged") + F("delivered"))
+
+    def least_served(self) -> NeedQuerySet:
+        """Unmet needs, the smallest share pledged or delivered first, then the largest gap."""
+        covered = (F("pledged") + F("delivered")) * 1.0 / F("quantity")
+        return (
+            self.unmet()
+            .annotate(
+                served_share=ExpressionWrapper(covered, output_field=FloatField()),
+                left=F("quantity") - F("pledged") - F("delivered"),
+            )
+            .order_by("served_share", "-left", "pk")
+        )
+
+    def nearby(self, recipient: Recipient) -> NeedQuerySet:
+        """Unmet needs of other active recipients: same kelurahan first, then same kecamatan,
+        each least served first (where the pledge form steers donors of a covered need)."""
+        area = recipient.area
+        kecamatan = area.parent if area.level == Area.Level.KELURAHAN else area
+        return (
+            self.least_served()
+            .filter(recipient__is_active=True, recipient__area__in=Area.objects.within(kecamatan))
+            .exclude(recipient=recipient)
+            .annotate(
+                same_kelurahan=Case(When(recipient__area=area, then=0), default=1),
+            )
+            .order_by("same_kelurahan", "served_share", "-left", "pk")
+        )
 
     def totals(self) -> dict[str, int]:
         sums = self.aggregate(
@@ -318,10 +353,26 @@ class Need(models.Model):
             models.CheckConstraint(
                 condition=Q(delivered__gte=0), name="need_delivered_not_negative"
             ),
+            # Never over-reserved, whatever the code path: the reservation checks first, this
+            # is the safety net. An admin who lowers a need below what is already pledged or
+            # delivered gets a form error from clean() and must cancel pledges first.
+            models.CheckConstraint(
+                condition=Q(quantity__gte=F("pledged") + F("delivered")),
+                name="need_not_over_reserved",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.recipient} — {self.package}: {self.quantity}"
+
+    def clean(self) -> None:
+        # The admin form excludes pledged/delivered, so Django skips the constraint on them.
+        if self.quantity is not None and self.quantity < self.pledged + self.delivered:
+            message = _(
+                "%(taken)s packages are already pledged or delivered; the need cannot be "
+                "lower. Cancel or close commitments first."
+            ) % {"taken": self.pledged + self.delivered}
+            raise ValidationError({"quantity": ValidationError(message, code="below_reserved")})
 
     @property
     def remaining(self) -> int:

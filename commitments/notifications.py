@@ -1,0 +1,36 @@
+"""E-mail about commitments: the donor's confirmation and the PJ's notice of a new pledge."""
+
+from __future__ import annotations
+
+import logging
+
+from commitments.letter import letter_filename, letter_pdf
+from commitments.models import Commitment
+from ksbb.lib.mail import send_templated
+
+logger = logging.getLogger(__name__)
+
+
+def send_submission_mail(commitment: Commitment) -> None:
+    """Runs after the reserving transaction commits; a mail failure must not undo a pledge."""
+    context = {
+        "commitment": commitment,
+        "recipient": commitment.recipient,
+        "lines": list(commitment.lines.select_related("package")),
+    }
+    try:
+        send_templated(
+            "commitments/email/donor_confirmation",
+            context,
+            to=[commitment.email],
+            attachments=[(letter_filename(commitment), letter_pdf(commitment), "application/pdf")],
+        )
+    except Exception:
+        logger.exception("confirmation mail for commitment %s failed", commitment.number)
+    if commitment.recipient.pj_email:
+        try:
+            send_templated(
+                "commitments/email/pj_notice", context, to=[commitment.recipient.pj_email]
+            )
+        except Exception:
+            logger.exception("PJ notice for commitment %s failed", commitment.number)

@@ -1,0 +1,49 @@
+"""A per-client request counter in the Django cache (Redis in production, shared by all
+app processes), for the pledge form and letter downloads."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+# (requests, seconds) per client IP; settings may override either.
+DEFAULT_LIMITS = {"pledge": (10, 3600), "letter": (60, 3600)}
+
+
+def client_ip(request: HttpRequest) -> str:
+    """REMOTE_ADDR, or the address the trusted reverse proxies saw (KSBB_TRUSTED_PROXIES)."""
+    proxies = getattr(settings, "KSBB_TRUSTED_PROXIES", 0)
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [a for a in forwarded if a]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def limits(scope: str) -> tuple[int, int]:
+    return getattr(settings, "KSBB_RATE_LIMITS", {}).get(scope, DEFAULT_LIMITS[scope])
+
+
+def is_limited(request: HttpRequest, scope: str) -> bool:
+    """Count this request; True once the client went over the limit of the current window."""
+    limit, period = limits(scope)
+    window = int(time.time() // period)
+    key = f"ratelimit:{scope}:{client_ip(request)}:{window}"
+    cache.add(key, 0, period)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, period)
+        count = 1
+    return count > limit
+
+
+def too_many_requests(request: HttpRequest, scope: str) -> HttpResponse:
+    _limit, period = limits(scope)
+    response = render(request, "commitments/too_many_requests.html", status=429)
+    response["Retry-After"] = str(period - int(time.time()) % period)
+    return response

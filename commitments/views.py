@@ -1,0 +1,171 @@
+"""Pages of commitments: the pledge form, the donor's private page and letter, the public
+verification page, the public list with its CSV and JSON exports."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from commitments import services
+from commitments.forms import CommitmentFilterForm, CommitmentForm
+from commitments.letter import letter_filename, letter_pdf
+from commitments.models import Commitment, CommitmentEvent
+from commitments.ratelimit import is_limited, too_many_requests
+from recipients.models import Recipient
+
+PAGE_SIZE = 50
+
+
+def _private_headers(response: HttpResponse) -> HttpResponse:
+    """The private link is the donor's key: keep it out of caches, logs of others, referrers."""
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _get_commitment_for_token(token: str) -> Commitment:
+    return get_object_or_404(Commitment.objects.select_related("recipient__area"), token=token)
+
+
+def create(request: HttpRequest, recipient_id: int) -> HttpResponse:
+    recipient = get_object_or_404(
+        Recipient.objects.active().select_related("area__parent"), pk=recipient_id
+    )
+    if request.method == "POST":
+        if is_limited(request, "pledge"):
+            return too_many_requests(request, "pledge")
+        form = CommitmentForm(request.POST, recipient=recipient)
+        if form.is_valid():
+            try:
+                commitment = services.submit_commitment(
+                    commitment=form.commitment(), lines=form.lines()
+                )
+            except services.AlreadyCovered as covered:
+                # Someone else pledged the last units between the form's check and ours.
+                for shortfall in covered.shortfalls:
+                    form.add_covered_error(shortfall)
+            else:
+                messages.success(
+                    request,
+                    _("Thank you! Your commitment %(number)s is recorded.")
+                    % {"number": commitment.number},
+                )
+                return redirect(commitment.get_private_url())
+    else:
+        form = CommitmentForm(recipient=recipient)
+    context = {"recipient": recipient, "form": form, "suggestions": form.suggestions()}
+    return render(request, "commitments/create.html", context)
+
+
+@require_GET
+def private(request: HttpRequest, token: str) -> HttpResponse:
+    commitment = _get_commitment_for_token(token)
+    context = {
+        "commitment": commitment,
+        "lines": commitment.lines.select_related("package"),
+        "events": commitment.events.all(),
+    }
+    return _private_headers(render(request, "commitments/private.html", context))
+
+
+@require_GET
+def private_letter(request: HttpRequest, token: str) -> HttpResponse:
+    if is_limited(request, "letter"):
+        return too_many_requests(request, "letter")
+    commitment = _get_commitment_for_token(token)
+    response = HttpResponse(letter_pdf(commitment), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{letter_filename(commitment)}"'
+    return _private_headers(response)
+
+
+@require_POST
+def private_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    commitment = _get_commitment_for_token(token)
+    try:
+        services.cancel(commitment=commitment, by=None, actor_label="donor")
+    except services.TransitionNotAllowed as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Your commitment is cancelled and its packages released."))
+    return redirect(commitment.get_private_url())
+
+
+@require_GET
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    """The public verification page the letter's QR code points to."""
+    commitment = get_object_or_404(Commitment.objects.public(), number=number)
+    events = commitment.events.only("action", "status", "created", "commitment_id")
+    context = {"commitment": commitment, "events": events, "Action": CommitmentEvent.Action}
+    return render(request, "commitments/detail.html", context)
+
+
+def _filtered(request: HttpRequest) -> tuple[CommitmentFilterForm, object]:
+    form = CommitmentFilterForm(request.GET or None)
+    return form, form.filter(Commitment.objects.public()).distinct()
+
+
+@require_GET
+def commitment_list(request: HttpRequest) -> HttpResponse:
+    form, commitments = _filtered(request)
+    page = Paginator(commitments, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render(request, "commitments/list.html", context)
+
+
+@require_GET
+def commitment_csv(request: HttpRequest) -> HttpResponse:
+    """The list's rows (same filters, every page) with the list's public columns."""
+    _form, commitments = _filtered(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="ksbb-commitments.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read UTF-8
+    columns = [
+        "number",
+        "submitted",
+        "collaborator",
+        "organisation",
+        "collaborator_type",
+        "recipient",
+        "recipient_kind",
+        "area_code",
+        "area",
+        "packages",
+        "delivery_date",
+        "deadline",
+        "delivery_method",
+        "status",
+        "url",
+    ]
+    writer = csv.DictWriter(response, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for commitment in commitments.iterator(chunk_size=500):
+        row = commitment.public_row()
+        row["packages"] = "; ".join(f"{p['name']}: {p['quantity']}" for p in row["packages"])
+        writer.writerow(row)
+    return response
+
+
+@require_GET
+def commitment_api(request: HttpRequest) -> JsonResponse:
+    form, commitments = _filtered(request)
+    if form.is_bound and not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    page = Paginator(commitments, 100).get_page(request.GET.get("page"))
+    return JsonResponse(
+        {
+            "count": page.paginator.count,
+            "page": page.number,
+            "pages": page.paginator.num_pages,
+            "results": [commitment.public_row() for commitment in page],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -1,0 +1,149 @@
+"""The privacy sweep: sentinel phone, e-mail and address of collaborators and PJs never appear
+in any public page, export, API response, verification page, error page or log line."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+
+from commitments.models import Commitment
+from commitments.testing import make_commitment
+
+pytestmark = pytest.mark.django_db
+
+PHONE = "+6281999000111"
+EMAIL = "sentinel-email-7f3a@example.org"
+ADDRESS = "Jalan Sentinel Rahasia 77"
+PJ_EMAIL = "sentinel-pj-9c2b@example.org"
+PJ_PHONE = "+6281777000222"
+CONTACT = "Sentinel Kontak Pribadi"
+SENTINELS = [PHONE, PHONE[1:], "81999000111", EMAIL, ADDRESS, PJ_EMAIL, PJ_PHONE, CONTACT]
+
+# The public URLs of the map issue, checked whenever they exist.
+RECIPIENT_URLS = [
+    "recipients:home",
+    "recipients:list",
+    "recipients:api-kelurahan",
+    "recipients:api-rw",
+    "recipients:api-institutions",
+    "recipients:api-status",
+    "recipients:api-cases",
+    "recipients:api-recipients-csv",
+]
+
+
+@pytest.fixture
+def seeded(recipient_a, recipient_b, packages, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    for recipient in (recipient_a, recipient_b):
+        recipient.pj_email, recipient.pj_phone = PJ_EMAIL, PJ_PHONE
+        recipient.save()
+    private = {"phone": PHONE, "email": EMAIL, "address": ADDRESS, "contact_person": CONTACT}
+    return [
+        make_commitment(recipient_a, {packages["sembako"]: 5}, **private),
+        make_commitment(recipient_b, {packages["siap-saji"]: 5}, is_anonymous=True, **private),
+    ]
+
+
+def public_urls(commitments, recipients) -> list[str]:
+    urls = []
+    for name in RECIPIENT_URLS:
+        with contextlib.suppress(NoReverseMatch):
+            urls.append(reverse(name))
+    for recipient in recipients:
+        with contextlib.suppress(NoReverseMatch):
+            urls.append(reverse("recipients:detail", args=[recipient.pk]))
+        urls.append(reverse("commitments:create", args=[recipient.pk]))
+        urls.append(reverse("commitments:list") + f"?recipient={recipient.pk}")
+    for commitment in commitments:
+        urls.append(commitment.get_absolute_url())  # the QR code's target
+    urls += [
+        reverse("commitments:list"),
+        reverse("commitments:csv"),
+        reverse("commitments:api"),
+        reverse("commitments:list") + "?status=nope&area=x",  # a filter error page
+        reverse("commitments:api") + "?status=nope",
+        "/komitmen/KSBB-0000-000000/",  # 404
+        "/no-such-page/",
+    ]
+    return urls
+
+
+def assert_clean(text: str, where: str) -> None:
+    for sentinel in SENTINELS:
+        assert sentinel not in text, f"{sentinel!r} leaked in {where}"
+
+
+def test_no_private_contact_in_any_public_page_or_export(
+    seeded, recipient_a, recipient_b, cast, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    cache.clear()
+    urls = public_urls(seeded, [recipient_a, recipient_b])
+    assert len(urls) >= 12
+    for role, user in cast.items():
+        if role == "admin":
+            continue  # admins may see contacts; they are not the public
+        client = Client(raise_request_exception=False)
+        if user is not None:
+            client.force_login(user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code in (200, 400, 404), (url, response.status_code)
+            content = b"".join(response) if response.streaming else response.content
+            assert_clean(content.decode("utf-8", "replace"), f"{url} as {role}")
+            assert_clean(str(response.headers), f"headers of {url}")
+    assert_clean(caplog.text, "the log")
+
+
+def test_letter_verification_target_is_public_and_clean(seeded, client):
+    from commitments.letter import letter_pdf
+
+    for commitment in seeded:
+        letter_pdf(commitment)  # the letter itself is the donor's; its QR target is public
+        response = client.get(commitment.get_absolute_url())
+        assert response.status_code == 200
+        assert_clean(response.content.decode(), commitment.verification_url)
+
+
+def test_public_queryset_does_not_even_load_private_fields(seeded):
+    commitment = Commitment.objects.public().get(pk=seeded[0].pk)
+    deferred = commitment.get_deferred_fields()
+    assert {"phone", "email", "address", "contact_person", "token", "letter"} <= deferred
+
+
+def test_submission_logs_no_contact(
+    client, recipient_a, caplog, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.MEDIA_ROOT = tmp_path
+    caplog.set_level(logging.DEBUG)
+    cache.clear()
+    today = timezone.localdate()
+    data = {
+        "collaborator_type": "person",
+        "name": "Budi",
+        "contact_person": CONTACT,
+        "phone": "0819 9900 0111",
+        "email": EMAIL,
+        "address": ADDRESS,
+        "public_as": "anonymous",
+        "qty_sembako": "3",
+        "delivery_date": (today + timedelta(days=1)).isoformat(),
+        "deadline": (today + timedelta(days=2)).isoformat(),
+        "delivery_method": "self",
+        "rules_accepted": "on",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("commitments:create", args=[recipient_a.pk]), data)
+    assert response.status_code == 302
+    assert Commitment.objects.get().phone == PHONE
+    assert_clean(caplog.text, "the log of a submission")
