@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "commitments.middleware.DatabaseLockedMiddleware",
 ]
 
 if not DEBUG:
@@ -189,7 +190,7 @@ CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "0" if DEBUG else "1")
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "0")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "0" if DEBUG else "1")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
@@ -199,7 +200,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        # Django has its own console handler in DEBUG; don't print its lines twice.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint and fontTools log every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- Third-party apps -------------------------------------------------------------------------
@@ -238,3 +246,12 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 KSBB_DATA_DIR = os.environ.get("KSBB_DATA_DIR", "")
 if KSBB_DATA_DIR:
     KSBB_DATA_DIR = str((BASE_DIR / KSBB_DATA_DIR).resolve())
+
+# Rate limits per client: (requests, seconds), counted in the shared cache.
+KSBB_RATE_LIMITS = {
+    "pledge": (envint("RATE_LIMIT_PLEDGES", 10), 3600),
+    "letter": (envint("RATE_LIMIT_LETTERS", 60), 3600),
+}
+# Reverse proxies in front of the app whose X-Forwarded-For may be trusted (0: none, so the
+# client address is REMOTE_ADDR). Behind nginx set 1, or all visitors share one rate limit.
+KSBB_TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 0)
