@@ -1,0 +1,114 @@
+"""The map in Chromium: layers load and draw, each toggles, a popup opens, Beri Bantuan leads
+to the recipient page. Console errors fail the test (see conftest)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import expect
+
+from ksbb.lib.httpcache import memo
+from recipients.models import RW
+
+
+@pytest.fixture(autouse=True)
+def _no_tiles_and_fresh_cache(settings):
+    # No network in tests: a map without a tile layer (the page must work without tiles).
+    settings.LEAFLET_CONFIG = {**settings.LEAFLET_CONFIG, "TILES": []}
+    cache.clear()
+    memo.clear()
+
+
+@pytest.fixture
+def drawn(recipient_a, recipient_b):
+    """Recipient A's RW gets a polygon over the Gambir fixture kelurahan."""
+    ring = [[106.81, -6.18], [106.815, -6.18], [106.815, -6.175], [106.81, -6.175], [106.81, -6.18]]
+    RW.objects.filter(pk=recipient_a.rw_id).update(
+        boundary_web={"type": "Polygon", "coordinates": [ring]}
+    )
+    cache.clear()
+    return recipient_a, recipient_b
+
+
+def open_map(page, live_server):
+    page.goto(live_server.url + "/")
+    expect(page.locator("#map")).to_have_attribute("data-ready", "1")
+
+
+def click_map_at(page, lat: float, lon: float, zoom: int) -> None:
+    """Centre the map on a point, let the layers (and clusters) settle, click the centre."""
+    page.evaluate(
+        """([lat, lon, zoom]) => new Promise((done) => {
+             const map = window.maps[0];
+             map.once("moveend", () => setTimeout(done, 200));
+             map.setView([lat, lon], zoom, {animate: false});
+           })""",
+        [lat, lon, zoom],
+    )
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def test_layers_load_and_each_toggles(page, live_server, drawn):
+    open_map(page, live_server)
+    expect(page.locator("#map-status")).to_contain_text("2")
+    expect(page.locator("#legend")).to_contain_text("%")
+    for name in ("rw", "institutions"):
+        box = page.locator(f"#layer-{name}")
+        expect(box).to_be_checked()
+        box.uncheck()
+        box.check()
+    page.locator("#shade-households").check()
+    expect(page.locator("#legend")).to_contain_text("KK")
+    assert "shade=households" in page.url  # the view state lives in the URL
+
+
+def test_rw_popup_has_the_figures_and_beri_bantuan_opens_the_recipient(page, live_server, drawn):
+    recipient_a, _b = drawn
+    page.goto(live_server.url + "/?institutions=0")
+    expect(page.locator("#map")).to_have_attribute("data-ready", "1")
+    click_map_at(page, -6.1775, 106.8125, 16)
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("RW 01 Gambir")
+    expect(popup).to_contain_text("Budi Santoso")
+    expect(popup).to_contain_text("120")
+    popup.locator("a.give-help").click()
+    expect(page).to_have_url(f"{live_server.url}/penerima/{recipient_a.pk}/")
+    expect(page.locator("h1")).to_contain_text("RW 01 Gambir")
+
+
+def test_institution_popup_shows_address_and_residents(page, live_server, drawn):
+    page.goto(live_server.url + "/?rw=0")
+    expect(page.locator("#map")).to_have_attribute("data-ready", "1")
+    click_map_at(page, -6.165, 106.805, 17)
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("Jl. Contoh No. 1")
+    expect(popup).to_contain_text("40")
+
+
+def test_case_layer_toggles_with_a_date(page, live_server, drawn, areas):
+    import datetime
+
+    from recipients.models import CaseReport
+
+    CaseReport.objects.create(
+        kelurahan=areas["kelurahan_a"],
+        report_date=datetime.date(2020, 5, 31),
+        schema="odp_pdp",
+        odp=5,
+        pdp=2,
+        positif=3,
+        source="test",
+    )
+    cache.clear()
+    open_map(page, live_server)
+    page.locator("#layer-cases").check()
+    expect(page.locator("#cases-as-of")).to_contain_text("2020-05-31")
+    expect(page.locator("#legend")).to_contain_text("positif")
+    page.locator("#layer-cases").uncheck()
+
+
+def test_recipient_page_small_map_draws(page, live_server, drawn):
+    recipient_a, _b = drawn
+    page.goto(f"{live_server.url}/penerima/{recipient_a.pk}/")
+    expect(page.locator("#recipient-map")).to_have_attribute("data-ready", "1")
