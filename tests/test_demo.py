@@ -14,7 +14,7 @@ from django.urls import reverse
 from shapely.geometry import Point, shape
 
 from ksbb.context_processors import demo_flags
-from recipients import demo
+from recipients import demo, demo_dataset
 from recipients.importers.base import Summary
 from recipients.models import RW, Area, CaseReport, Need, Provenance, Recipient
 
@@ -36,12 +36,12 @@ def parts() -> Summary:
 
 def dataset() -> Summary:
     summary = Summary("Demo data set")
-    demo.generate_demo_dataset(summary)
+    demo_dataset.generate_demo_dataset(summary)
     return summary
 
 
 def strip(lon: float, lat: float, width: float, height: float = 0.01) -> dict:
-    return demo.cell(lon, lat + height, width, height)
+    return demo_dataset.cell(lon, lat + height, width, height)
 
 
 def add_rws(kelurahan: Area, widths: list[float], reverse: bool = False) -> list[RW]:

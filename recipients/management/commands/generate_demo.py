@@ -7,7 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from recipients.demo import generate_demo_dataset, generate_demo_parts
+from recipients.demo import generate_demo_parts
+from recipients.demo_dataset import generate_demo_dataset
 from recipients.importers.base import Summary, run_data_set
 
 

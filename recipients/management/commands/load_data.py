@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 
-from recipients.demo import generate_demo_dataset
+from recipients.demo_dataset import generate_demo_dataset
 from recipients.importers.base import Summary, data_dir_argument, run_data_set
 from recipients.models import Area, Provenance
 
