@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment, CommitmentEvent, CommitmentLine, NumberCounter
+from ksbb.lib.httpcache import bump
 from recipients.models import Need, Package
 
 logger = logging.getLogger(__name__)
@@ -69,6 +70,8 @@ def _move(need: Need, *, pledged: int = 0, delivered: int = 0) -> None:
         Need.objects.filter(pk=need.pk).update(
             pledged=F("pledged") + pledged, delivered=F("delivered") + delivered
         )
+        # update() sends no post_save: tell the cached map figures (status.json) directly.
+        bump("needs")
 
 
 def _record(

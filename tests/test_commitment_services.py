@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from commitments import services
@@ -247,3 +248,14 @@ def test_least_served_nearby_needs_come_same_kelurahan_first(
     Need.objects.create(recipient=far, package=sembako, quantity=10)
     names = [n.recipient.name for n in Need.objects.nearby(recipient_a).filter(package=sembako)]
     assert names == ["Werdha Dekat", "Werdha Jauh"]
+
+
+
+def test_a_pledge_refreshes_the_cached_map_figures(
+    client, recipient_a, sembako, django_capture_on_commit_callbacks
+):
+    url = reverse("recipients:api-status")
+    assert client.get(url).json()["totals"]["pledged"] == 0  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        make_commitment(recipient_a, {sembako: 30})
+    assert client.get(url).json()["totals"]["pledged"] == 30
