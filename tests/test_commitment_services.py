@@ -250,7 +250,6 @@ def test_least_served_nearby_needs_come_same_kelurahan_first(
     assert names == ["Werdha Dekat", "Werdha Jauh"]
 
 
-
 def test_a_pledge_refreshes_the_cached_map_figures(
     client, recipient_a, sembako, django_capture_on_commit_callbacks
 ):
