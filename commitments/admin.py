@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from commitments.models import Commitment, CommitmentEvent, CommitmentLine
+from commitments.models import Commitment, CommitmentEvent, CommitmentLine, ContactAccess
 
 
 class CommitmentLineInline(admin.TabularInline):
@@ -48,4 +48,31 @@ class CommitmentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         # A commitment reserves quantity: it is made through the pledge form's workflow.
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # The change form shows the collaborator's contact: every view of it is logged.
+        if request.method == "GET" and response.status_code == 200:
+            ContactAccess.objects.create(commitment_id=object_id, user=request.user, via="admin")
+        return response
+
+
+@admin.register(ContactAccess)
+class ContactAccessAdmin(admin.ModelAdmin):
+    """Read-only: the log of who saw which collaborator's contact details."""
+
+    list_display = ["viewed_at", "user", "commitment", "via"]
+    list_filter = ["via"]
+    list_select_related = ["user", "commitment"]
+    search_fields = ["user__username", "commitment__number"]
+    date_hierarchy = "viewed_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -387,3 +387,36 @@ class CommitmentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commitment_id} {self.action} {self.created:%Y-%m-%d %H:%M}"
+
+
+class ContactAccess(models.Model):
+    """A record that a user saw a collaborator's contact details (phone, e-mail, address).
+
+    Only the recipient's PJ and admins may see them; every view is kept here so an auditor can
+    tell who looked at whose contact, and when.
+    """
+
+    commitment = models.ForeignKey(
+        Commitment,
+        on_delete=models.CASCADE,
+        related_name="contact_accesses",
+        verbose_name=_("commitment"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    viewed_at = models.DateTimeField(_("viewed at"), default=timezone.now)
+    via = models.CharField(_("where"), max_length=50)
+
+    class Meta:
+        ordering = ["-viewed_at", "-id"]
+        verbose_name = _("contact details view")
+        verbose_name_plural = _("contact details views")
+
+    def __str__(self) -> str:
+        return (
+            f"{self.user} viewed {self.commitment_id} ({self.via}) {self.viewed_at:%Y-%m-%d %H:%M}"
+        )
