@@ -49,8 +49,10 @@ def demo_area(summary: Summary, code: str, level: int, name: str, parent, **valu
     return upsert(Area, summary, {"code": code}, values)
 
 
-def generate_demo_dataset(summary: Summary) -> None:
-    """Provinsi Contoh: 2 kota x 3 kecamatan x 4 kelurahan x 6 RWs, case reports, demo parts."""
+def generate_demo_dataset(data_dir: Path, summary: Summary) -> None:
+    """Provinsi Contoh: 2 kota x 3 kecamatan x 4 kelurahan x 6 RWs, case reports, demo parts.
+
+    The signature is every importer's; data_dir is unused (nothing is read from files)."""
     province = demo_area(summary, PROVINCE[0], Area.Level.PROVINCE, PROVINCE[1], None)
     kelurahan_width, kelurahan_height = KOTA_WIDTH / 2, KECAMATAN_HEIGHT / 2
     for k, (kota_code, kota_name) in enumerate(KOTA):

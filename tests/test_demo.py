@@ -36,7 +36,7 @@ def parts() -> Summary:
 
 def dataset() -> Summary:
     summary = Summary("Demo data set")
-    demo_dataset.generate_demo_dataset(summary)
+    demo_dataset.generate_demo_dataset(Path("."), summary)
     return summary
 
 

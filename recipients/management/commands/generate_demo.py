@@ -9,11 +9,7 @@ from django.core.management.base import BaseCommand
 
 from recipients.demo import generate_demo_parts
 from recipients.demo_dataset import generate_demo_dataset
-from recipients.importers.base import Summary, run_data_set
-
-
-def _dataset(data_dir: Path, summary: Summary) -> None:
-    generate_demo_dataset(summary)
+from recipients.importers.base import run_data_set
 
 
 class Command(BaseCommand):
@@ -37,7 +33,9 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write("Dry run: nothing will be saved.")
         if standalone:
-            summary = run_data_set(_dataset, Path("."), "Demo data set", dry_run=dry_run)
+            summary = run_data_set(
+                generate_demo_dataset, Path("."), "Demo data set", dry_run=dry_run
+            )
         else:
             summary = run_data_set(generate_demo_parts, Path("."), "Demo parts", dry_run=dry_run)
         for line in summary.lines():

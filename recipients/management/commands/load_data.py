@@ -9,13 +9,8 @@ from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 
-from recipients.demo_dataset import generate_demo_dataset
-from recipients.importers.base import Summary, data_dir_argument, run_data_set
+from recipients.importers.base import data_dir_argument
 from recipients.models import Area, Provenance
-
-
-def _dataset(data_dir: Path, summary: Summary) -> None:
-    generate_demo_dataset(summary)
 
 
 class Command(BaseCommand):
@@ -60,8 +55,4 @@ class Command(BaseCommand):
             )
             return
         self.stdout.write("No data directory (KSBB_DATA_DIR is empty): loading the demo data set.")
-        if dry_run:
-            self.stdout.write("Dry run: nothing will be saved.")
-        summary = run_data_set(_dataset, Path("."), "Demo data set", dry_run=dry_run)
-        for line in summary.lines():
-            self.stdout.write(line)
+        call_command("generate_demo", standalone=True, dry_run=dry_run, stdout=self.stdout)
