@@ -6,24 +6,27 @@ file read, not a WeasyPrint run.
 
 from __future__ import annotations
 
-import base64
-
 import segno
 from django.core.files.base import ContentFile
 from django.utils import timezone, translation
 
 from commitments.models import Commitment
 from commitments.rules import RULES
-from ksbb.lib.pdf import render_pdf, static_file_url
+from ksbb.lib.pdf import render_pdf
 
 # The letter is an Indonesian administrative document, whatever the donor's page language.
 LETTER_LANGUAGE = "id"
 
 
 def qr_data_uri(url: str) -> str:
-    """A QR code of `url` as an SVG data: URI (vector, so it prints sharp)."""
-    svg = segno.make(url, error="m").svg_inline(scale=4, border=2, omitsize=True)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    """A QR code of `url` as a PNG data: URI of one pixel per module.
+
+    The stylesheet scales it up with `image-rendering: pixelated`, so it prints as sharp as a
+    vector; WeasyPrint took ~13 ms to draw the SVG version, ~3 ms for this image. The mask is
+    fixed because scoring all eight (segno's default) took 3.5 of the 5 ms segno needs; every
+    mask is valid for every reader, the choice only evens out the pattern.
+    """
+    return segno.make(url, error="m", mask=0).png_data_uri(scale=1, border=2)
 
 
 def letter_context(commitment: Commitment) -> dict:
@@ -36,16 +39,14 @@ def letter_context(commitment: Commitment) -> dict:
         "rules": RULES,
         "qr": qr_data_uri(commitment.verification_url),
         "printed": timezone.localdate(commitment.created),
-        "fonts": {
-            "regular": static_file_url("fonts/noto-sans/noto-sans-latin-400-normal.ttf"),
-            "bold": static_file_url("fonts/noto-sans/noto-sans-latin-700-normal.ttf"),
-        },
     }
 
 
 def render_letter(commitment: Commitment) -> bytes:
     with translation.override(LETTER_LANGUAGE):
-        return render_pdf("commitments/letter.html", letter_context(commitment))
+        return render_pdf(
+            "commitments/letter.html", letter_context(commitment), "commitments/letter.css"
+        )
 
 
 def letter_pdf(commitment: Commitment) -> bytes:

@@ -50,6 +50,10 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+# Bump when letter.html or letter.css change how a letter looks, so stored letters re-render.
+LETTER_LAYOUT_VERSION = "2"
+
+
 class NumberCounter(models.Model):
     """The last commitment number issued per year.
 
@@ -295,6 +299,7 @@ class Commitment(models.Model):
     def letter_content_digest(self) -> str:
         """A digest of everything the letter prints, to know when it must be re-rendered."""
         parts = [
+            LETTER_LAYOUT_VERSION,
             self.number,
             self.recipient.name,
             self.collaborator_type,

@@ -7,13 +7,14 @@ waits on the network (a remote URL in a template would otherwise stall a request
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 # WeasyPrint logs each rendering step at INFO; one line per step per letter is noise.
@@ -42,19 +43,49 @@ def static_roots() -> list[Path]:
     return [Path(p) for p in settings.STATICFILES_DIRS] + [Path(settings.STATIC_ROOT)]
 
 
-def static_file_url(path: str) -> str:
-    """A file:// URL of a static file (e.g. "fonts/noto-sans/...woff2") for templates."""
-    found = finders.find(path)
-    if not found:
-        raise FileNotFoundError(path)
-    return Path(found).resolve().as_uri()
+def base_url() -> str:
+    """Relative URLs in PDF templates and stylesheets (fonts, images) resolve to static files."""
+    return Path(settings.STATICFILES_DIRS[0]).resolve().as_uri() + "/"
 
 
-def html_to_pdf(html: str) -> bytes:
-    base = Path(settings.STATICFILES_DIRS[0]).resolve().as_uri() + "/"
-    return HTML(string=html, base_url=base, url_fetcher=LocalOnlyFetcher()).write_pdf()
+# Pango and Fontconfig objects are not thread-safe: each thread keeps its own.
+_local = threading.local()
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
-    """Render a Django template to PDF bytes."""
-    return html_to_pdf(render_to_string(template_name, context))
+def font_config() -> FontConfiguration:
+    """This thread's font configuration, kept across renders.
+
+    A new one per render (WeasyPrint's default) rebuilds the Fontconfig set and Pango's font
+    map, loads the @font-face files again and starts with cold glyph caches.
+    """
+    if not hasattr(_local, "font_config"):
+        _local.font_config = FontConfiguration()
+    return _local.font_config
+
+
+def stylesheet(template_name: str) -> CSS:
+    """A stylesheet template, rendered and parsed once per thread (its @font-face included).
+
+    Parsing the letter's CSS and compiling its selectors took longer than laying out a short
+    paragraph, at every render. Edits to the file need a restart, like edits to Python code.
+    """
+    cache = _local.__dict__.setdefault("stylesheets", {})
+    if template_name not in cache:
+        cache[template_name] = CSS(
+            string=render_to_string(template_name),
+            base_url=base_url(),
+            url_fetcher=LocalOnlyFetcher(),
+            font_config=font_config(),
+        )
+    return cache[template_name]
+
+
+def html_to_pdf(html: str, stylesheets: list[CSS] = ()) -> bytes:
+    document = HTML(string=html, base_url=base_url(), url_fetcher=LocalOnlyFetcher())
+    return document.write_pdf(stylesheets=list(stylesheets), font_config=font_config())
+
+
+def render_pdf(template_name: str, context: dict, css_template: str | None = None) -> bytes:
+    """Render a Django template to PDF bytes, styled by `css_template` if given."""
+    sheets = [stylesheet(css_template)] if css_template else []
+    return html_to_pdf(render_to_string(template_name, context), sheets)
