@@ -11,7 +11,9 @@ import csv
 import datetime
 import io
 from collections import Counter
+from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Count, JSONField, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -22,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ksbb.lib import geojson
-from ksbb.lib.httpcache import get_payload, get_value, serve, version_tag, versions
+from ksbb.lib.httpcache import Payload, get_payload, get_value, memo, publish, serve
 from recipients.models import Area, CaseReport, Need, Provenance, Recipient
 from recipients.signals import connect
 from recipients.views.filters import filters_from
@@ -33,7 +35,7 @@ connect()
 GEOJSON = "application/geo+json"
 JSON = "application/json"
 CSV = "text/csv; charset=utf-8"
-# Geometry: a day at a stable URL, a year at a URL carrying the current version (?v=).
+# Geometry: a day at a stable URL, a year at a URL carrying the content hash (?v=).
 GEOMETRY_MAX_AGE = 24 * 3600
 IMMUTABLE_MAX_AGE = 365 * 24 * 3600
 STATUS_MAX_AGE = 60
@@ -294,18 +296,51 @@ def cases_data(day: str | None, dates: list[str]) -> dict:
     }
 
 
-def _serve_geometry(request: HttpRequest, name: str) -> HttpResponse:
-    payload, tag = get_payload(
+def publish_root() -> Path:
+    """Where geometry is published as content-hashed files for the web server to serve."""
+    return Path(getattr(settings, "PUBLISH_ROOT", "") or Path(settings.MEDIA_ROOT) / "open-data")
+
+
+def geometry_payload(name: str) -> Payload:
+    payload, _tag = get_payload(
         f"geo:{name}", GEOMETRY_TOPICS[name], GEOMETRY_BUILDERS[name], GEOJSON
     )
-    if request.GET.get("v") == tag:
+    return payload
+
+
+def publish_geometry(name: str) -> Path:
+    """The current layer as `<name>.<hash>.geojson` (+ `.gz`) under publish_root(), written
+    when missing. Each process checks the disk once per file (memo), so pages may call it."""
+    payload = geometry_payload(name)
+    key = f"published:{publish_root()}:{name}:{payload.digest}"
+    path = memo.get(key)
+    if path is None or not path.exists():
+        path = publish(publish_root(), name, ".geojson", payload)
+        memo.put(key, path)
+    return path
+
+
+def geometry_urls() -> dict[str, str]:
+    """The immutable URL of each layer: its stable URL with the content hash as ?v=.
+
+    The web server answers these from the published files (see README, "Production"); Django
+    answers them too, from the same bytes, when it gets them (development, a file not yet on
+    this host). Publishing here means a fresh data version is on disk before any page links it.
+    """
+    urls = {}
+    for name in GEOMETRY_BUILDERS:
+        path = publish_geometry(name)
+        digest = path.name.split(".")[1]
+        urls[name] = f"{reverse('recipients:api-' + name)}?v={digest}"
+    return urls
+
+
+def _serve_geometry(request: HttpRequest, name: str) -> HttpResponse:
+    payload = geometry_payload(name)
+    if request.GET.get("v") == payload.digest:
         return serve(request, payload, max_age=IMMUTABLE_MAX_AGE, immutable=True)
+    # An old or missing hash gets today's bytes, cacheable only as long as the stable URL.
     return serve(request, payload, max_age=GEOMETRY_MAX_AGE)
-
-
-def geometry_tags() -> dict[str, str]:
-    """The current ?v= of each geometry layer, for pages that link them."""
-    return {name: version_tag(versions(topics)) for name, topics in GEOMETRY_TOPICS.items()}
 
 
 @require_GET

@@ -138,16 +138,18 @@ def test_each_layer_is_built_with_one_query_and_served_from_cache_with_none(
         assert client.get(url).status_code == 200
 
 
-def test_a_url_with_the_current_version_may_be_cached_for_a_year(client, areas):
-    from recipients.api import geometry_tags
+def test_a_url_with_the_content_hash_may_be_cached_for_a_year(client, areas):
+    from recipients.api import geometry_payload
 
     url = reverse("recipients:api-kelurahan")
     plain = client.get(url)
     assert "max-age=86400" in plain["Cache-Control"]
-    versioned = client.get(url, {"v": geometry_tags()["kelurahan"]})
-    assert versioned["Cache-Control"] == "public, max-age=31536000, immutable"
-    stale = client.get(url, {"v": "old"})
+    hashed = client.get(url, {"v": geometry_payload("kelurahan").digest})
+    assert hashed["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert hashed.content == plain.content
+    stale = client.get(url, {"v": "0123456789abcdef"})
     assert "immutable" not in stale["Cache-Control"]
+    assert stale.content == plain.content  # an old hash gets today's data, briefly cached
 
 
 def test_post_is_not_allowed(client, areas):

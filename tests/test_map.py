@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from ksbb.lib.httpcache import memo
-from recipients.api import geometry_tags
+from recipients.api import geometry_payload, publish_root
 from recipients.models import CaseReport, Need
 
 pytestmark = pytest.mark.django_db
@@ -52,11 +52,20 @@ def test_map_loads_nothing_from_a_cdn(client, areas):
         assert host not in body
 
 
-def test_map_links_geometry_at_versioned_urls(client, areas):
+def test_map_links_each_layer_at_its_content_hash_and_publishes_the_file(client, areas):
     api = config(get(client))["api"]
-    tags = geometry_tags()
-    assert api["rw"] == f"{reverse('recipients:api-rw')}?v={tags['rw']}"
+    for name in ("kelurahan", "rw", "institutions"):
+        digest = geometry_payload(name).digest
+        assert api[name] == f"{reverse('recipients:api-' + name)}?v={digest}"
+        assert (publish_root() / f"{name}.{digest}.geojson").exists()  # nginx serves it
     assert api["status"] == reverse("recipients:api-status")
+
+
+def test_map_links_the_new_hash_after_the_data_changes(client, areas):
+    before = config(get(client))["api"]["kelurahan"]
+    areas["kelurahan_a"].name = "Gambir Baru"
+    areas["kelurahan_a"].save()
+    assert config(get(client))["api"]["kelurahan"] != before
 
 
 def test_each_layer_has_a_toggle_and_rws_a_shading_choice(client, areas):
@@ -120,12 +129,35 @@ def test_labels_for_the_popups_are_in_the_page(client, areas):
 
 
 def test_map_page_query_count(client, recipient_a, recipient_b, django_assert_num_queries):
-    get(client)  # warms the area index and case dates, built once per data version
+    get(client, kind="rw")  # warms what every filter shares: area index, case dates, layers
+    # Once per data version and filter:
     # 1. recipients counted per kind (filtered)
     # 2. need totals of those recipients
     # 3. the least served recipients with their need sums
     with django_assert_num_queries(3):
         get(client)
+    with django_assert_num_queries(0):
+        get(client)
+
+
+def test_map_page_totals_follow_a_change_at_once(client, recipient_a, settings):
+    get(client)
+    Need.objects.filter(recipient=recipient_a).update(pledged=7)
+    from ksbb.lib.httpcache import bump
+
+    bump("needs")  # what a service that uses QuerySet.update() does
+    assert get(client).context["totals"]["pledged"] == 7
+
+
+def test_report_dates_are_options_with_the_selected_one_marked(client, areas):
+    CaseReport.objects.create(
+        kelurahan=areas["kelurahan_a"],
+        report_date=datetime.date(2020, 4, 30),
+        schema="odp_pdp",
+        source="x",
+    )
+    body = get(client).content.decode()
+    assert '<option value="2020-04-30" selected>2020-04-30</option>' in body
 
 
 def test_map_page_has_no_personal_data(client, recipient_a):

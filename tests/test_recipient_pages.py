@@ -117,7 +117,8 @@ def test_detail_query_count(client, recipient_a, django_assert_num_queries):
 
 
 def names(response) -> list[str]:
-    return [r.name for r in response.context["page"]]
+    rows = response.context["rows"]
+    return rows["names"] if rows else []
 
 
 def test_list_shows_every_active_recipient_least_served_first(client, recipient_a, recipient_b):
@@ -152,7 +153,7 @@ def test_list_is_paginated_and_links_keep_the_filter(client, areas, packages):
     for n in range(55):
         Recipient.objects.create(kind="pesantren", name=f"Pesantren {n:02d}", area=areas["kota"])
     first = client.get(reverse("recipients:list"), {"kind": "pesantren", "sort": "name"})
-    assert len(first.context["page"]) == 50
+    assert len(names(first)) == 50
     assert "?kind=pesantren&amp;sort=name&amp;page=2" in first.content.decode()
     second = client.get(
         reverse("recipients:list"), {"kind": "pesantren", "sort": "name", "page": 2}
@@ -169,16 +170,45 @@ def test_list_works_without_javascript(client, recipient_a):
 def test_list_loads_no_geometry_and_runs_fixed_queries(
     client, recipient_a, recipient_b, django_assert_num_queries
 ):
-    client.get(reverse("recipients:list"))  # warms the area index
+    client.get(reverse("recipients:list"), {"kind": "rw"})  # warms the area index
+    # Once per data version, filter, sort and page:
     # 1. count of the filtered recipients
     # 2. the page: recipients with area, kecamatan, RW number/KK and need sums
     with django_assert_num_queries(2) as captured:
         client.get(reverse("recipients:list"))
     page_sql = captured.captured_queries[-1]["sql"]
     assert "boundary" not in page_sql and "location" not in page_sql
+    with django_assert_num_queries(0):
+        client.get(reverse("recipients:list"))
+
+
+def test_list_follows_a_pledge_at_once(client, recipient_a, django_capture_on_commit_callbacks):
+    assert "120" in client.get(reverse("recipients:list")).content.decode()
+    need = Need.objects.get(recipient=recipient_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        need.pledged = 33
+        need.save()
+    response = client.get(reverse("recipients:list"))
+    assert '<td class="text-end">33</td>' in response.content.decode()
+
+
+def test_list_rows_follow_the_language(client, settings, recipient_a):
+    Need.objects.filter(recipient=recipient_a).delete()
+    assert "belum ada kebutuhan tercatat" in client.get(reverse("recipients:list")).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "no needs recorded" in client.get(reverse("recipients:list")).content.decode()
 
 
 def test_list_has_no_personal_data(client, recipient_a, recipient_b):
     private(recipient_a, recipient_b)
     body = client.get(reverse("recipients:list")).content.decode()
     assert "SENTINEL" not in body and "sentinel@" not in body
+
+
+def test_free_text_searches_are_not_cached(client, recipient_a, django_assert_num_queries):
+    client.get(reverse("recipients:list"), {"q": "gambir"})  # warms the area index
+    # Each search runs its 2 queries again: caching every string anyone types would let
+    # them fill the cache.
+    with django_assert_num_queries(2):
+        response = client.get(reverse("recipients:list"), {"q": "gambir"})
+    assert names(response) == ["RW 01 Gambir"]

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import re
+import tempfile
 import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from threading import Lock
 from typing import Any, TypeVar
 
@@ -79,6 +82,8 @@ class Payload:
     etag: str
     last_modified: float
     content_type: str
+    # A hash of the body: the name of the published file and the ?v= of its immutable URL.
+    digest: str = ""
 
 
 def make_payload(body: bytes, content_type: str, last_modified: float) -> Payload:
@@ -89,7 +94,52 @@ def make_payload(body: bytes, content_type: str, last_modified: float) -> Payloa
         etag=f'W/"{hashlib.sha1(body).hexdigest()[:20]}"',
         last_modified=last_modified,
         content_type=content_type,
+        digest=hashlib.sha256(body).hexdigest()[:16],
     )
+
+
+def _write_atomically(path: Path, data: bytes, mtime: float) -> None:
+    # Write beside the target and rename: nginx never serves a half-written file.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(tmp, 0o644)
+        os.utime(tmp, (mtime, mtime))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def publish(root: Path, name: str, suffix: str, payload: Payload) -> Path:
+    """Write `<name>.<digest><suffix>` and its `.gz` twin under `root` (idempotent).
+
+    The content hash is in the name, so a file never changes once written: a web server may
+    serve it with a one-year immutable Cache-Control and `gzip_static` from the `.gz`.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / f"{name}.{payload.digest}{suffix}"
+    gz_path = path.with_name(path.name + ".gz")
+    # Same mtime on both: nginx's ETag (mtime + size) then follows the data, not the writer.
+    mtime = int(payload.last_modified)
+    if not path.exists():
+        _write_atomically(path, payload.body, mtime)
+    if not gz_path.exists():
+        _write_atomically(gz_path, payload.gzipped, mtime)
+    return path
+
+
+def prune(root: Path, name: str, suffix: str, keep: Iterable[Path], older_than: float) -> list:
+    """Delete published files of `name` other than `keep` last written before `older_than`
+    (a timestamp): pages rendered a while ago may still link the previous files."""
+    kept = {p.name for p in keep} | {p.name + ".gz" for p in keep}
+    removed = []
+    for path in root.glob(f"{name}.*{suffix}*"):
+        if path.name not in kept and path.stat().st_mtime < older_than:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 class _Memo:

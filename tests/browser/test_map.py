@@ -47,6 +47,15 @@ def click_map_at(page, lat: float, lon: float, zoom: int) -> None:
     )
     box = page.locator("#map").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    # A popup opening near the edge pans the map (animated): clicking a link in the popup
+    # while it moves may hit the canvas beneath instead, so wait for the pan to end.
+    page.evaluate(
+        """() => new Promise((done) => {
+             const map = window.maps[0];
+             map.once("moveend", () => setTimeout(done, 50));
+             setTimeout(done, 600);  // no pan was needed
+           })"""
+    )
 
 
 def test_layers_load_and_each_toggles(page, live_server, drawn):
@@ -112,3 +121,17 @@ def test_recipient_page_small_map_draws(page, live_server, drawn):
     recipient_a, _b = drawn
     page.goto(f"{live_server.url}/penerima/{recipient_a.pk}/")
     expect(page.locator("#recipient-map")).to_have_attribute("data-ready", "1")
+
+
+def test_ready_promise_resolves_once_drawn_and_layers_come_from_hashed_urls(
+    page, live_server, drawn
+):
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(live_server.url + "/")
+    drawn_ms = page.evaluate("window.ksbbMapReady")
+    assert float(drawn_ms) > 0
+    assert page.locator("#map").get_attribute("data-ready") == "1"
+    for name in ("kelurahan", "rw", "institutions"):
+        assert any(f"/api/v1/{name}.geojson?v=" in url for url in requested), name
+    assert sum("/api/v1/status.json" in url for url in requested) == 1  # one status fetch

@@ -1,0 +1,38 @@
+"""`publish_geometry`: write the map's GeoJSON layers as content-hashed files (and their .gz)
+for the web server to serve; run it after imports. The map page also publishes lazily."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand
+
+from ksbb.lib.httpcache import prune
+from recipients.api import GEOMETRY_BUILDERS, publish_geometry, publish_root
+
+
+class Command(BaseCommand):
+    help = (
+        "Publish the kelurahan, RW and institution layers as <name>.<hash>.geojson (+ .gz) "
+        "under PUBLISH_ROOT, and delete superseded files older than --keep-hours. "
+        "Safe to repeat: unchanged data writes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--keep-hours",
+            type=float,
+            default=24,
+            help="keep superseded files this long: cached pages may still link them (default 24)",
+        )
+
+    def handle(self, *args, keep_hours: float = 24, **options):
+        root = publish_root()
+        cutoff = time.time() - keep_hours * 3600
+        for name in GEOMETRY_BUILDERS:
+            path = publish_geometry(name)
+            removed = prune(root, name, ".geojson", [path], cutoff)
+            size = path.with_name(path.name + ".gz").stat().st_size
+            self.stdout.write(
+                f"{path} ({size / 1024:.0f} KB gzip); {len(removed)} old file(s) removed"
+            )
