@@ -167,6 +167,8 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Where map geometry is published as content-hashed files for nginx (empty: MEDIA_ROOT/open-data).
+PUBLISH_ROOT = os.environ.get("PUBLISH_ROOT", "")
 
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

@@ -298,7 +298,7 @@ def cases_data(day: str | None, dates: list[str]) -> dict:
 
 def publish_root() -> Path:
     """Where geometry is published as content-hashed files for the web server to serve."""
-    return Path(getattr(settings, "PUBLISH_ROOT", "") or Path(settings.MEDIA_ROOT) / "open-data")
+    return Path(settings.PUBLISH_ROOT or Path(settings.MEDIA_ROOT) / "open-data")
 
 
 def geometry_payload(name: str) -> Payload:

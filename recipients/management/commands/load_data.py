@@ -34,6 +34,9 @@ class Command(BaseCommand):
             self.load_real_data(data_dir_argument(data_dir), dry_run)
         else:
             self.load_demo_dataset(dry_run)
+        if not dry_run:
+            # The map's geometry files exist before the first visitor asks for them.
+            call_command("publish_geometry", stdout=self.stdout)
 
     def load_real_data(self, path: Path, dry_run: bool) -> None:
         if "import_jakarta" not in get_commands():
