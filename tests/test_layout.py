@@ -1,4 +1,4 @@
-"""Which language a response is in, and what shared caches may keep."""
+"""The shared layout: which language a page is in, its navigation, and what caches may keep."""
 
 import pytest
 from django.urls import reverse
@@ -31,3 +31,10 @@ def test_the_api_is_the_same_for_everyone_so_caches_may_keep_it(client, settings
     assert response.status_code == 200
     assert "Cookie" not in response.get("Vary", "")
     assert response["Content-Language"] == "id"
+
+
+def test_every_page_links_the_main_sections(client):
+    body = client.get(reverse("recipients:list")).content.decode()
+    for name in ("recipients:home", "recipients:list", "commitments:list", "recipients:api-docs"):
+        assert f'href="{reverse(name)}"' in body
+    assert 'aria-current="page"' in body
