@@ -252,6 +252,7 @@ class CommitmentFilterForm(forms.Form):
         to_field_name="code",
         required=False,
         label=_("Area"),
+        empty_label=_("all areas"),
     )
     kind = forms.ChoiceField(
         choices=[("", _("all kinds"))] + Recipient.Kind.choices,
@@ -259,7 +260,11 @@ class CommitmentFilterForm(forms.Form):
         label=_("Recipient kind"),
     )
     package = forms.ModelChoiceField(
-        queryset=Package.objects.all(), to_field_name="code", required=False, label=_("Package")
+        queryset=Package.objects.all(),
+        to_field_name="code",
+        required=False,
+        label=_("Package"),
+        empty_label=_("all packages"),
     )
     status = forms.ChoiceField(
         choices=[("", _("all statuses"))] + Commitment.Status.choices,
