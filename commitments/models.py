@@ -51,7 +51,7 @@ def new_token() -> str:
 
 
 # Bump when letter.html or letter.css change how a letter looks, so stored letters re-render.
-LETTER_LAYOUT_VERSION = "2"
+LETTER_LAYOUT_VERSION = "3"
 
 
 class NumberCounter(models.Model):
