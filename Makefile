@@ -17,8 +17,8 @@ PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 .DEFAULT_GOAL := help
-.PHONY: help check-system install install-dev messages migrate run test test-browser lint \
-	format lock bench clean
+.PHONY: help check-system install install-dev messages messages-update messages-check migrate \
+	run test test-browser lint format lock bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) \
@@ -44,6 +44,20 @@ install-dev: check-system $(VENV)/.installed-dev ## Same, plus test and lint too
 
 # The .mo files are committed, so a machine without gettext's msgfmt still runs the portal.
 messages: $(MO_FILES) ## Compile translations whose .po is newer than its .mo
+
+MAKEMESSAGES = $(PY) manage.py makemessages -l id --no-obsolete \
+	--ignore=.venv --ignore=static --ignore=bench --ignore=tests
+
+messages-update: install ## Collect new strings into locale/id (then translate them and make messages)
+	$(MAKEMESSAGES)
+
+messages-check: install ## Fail if a user-facing string has no Indonesian translation (needs gettext)
+	@tmp=$$(mktemp -d) && cp locale/id/LC_MESSAGES/django.po $$tmp/ \
+	&& $(MAKEMESSAGES) >/dev/null \
+	&& missing=$$(msgattrib --untranslated --no-wrap locale/id/LC_MESSAGES/django.po | grep '^msgid "' | grep -vx 'msgid ""'); \
+	cp $$tmp/django.po locale/id/LC_MESSAGES/django.po; rm -r $$tmp; \
+	if [ -n "$$missing" ]; then echo "untranslated strings (make messages-update, translate, make messages):"; \
+	echo "$$missing"; exit 1; fi; echo "every string has an Indonesian translation"
 
 locale/%.mo: locale/%.po
 	@if command -v msgfmt >/dev/null; then \
