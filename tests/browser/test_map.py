@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from ksbb.lib.httpcache import memo
 from recipients.models import RW
+from tests.browser.maphelpers import click_map_at
 
 
 @pytest.fixture(autouse=True)
@@ -33,29 +34,6 @@ def drawn(recipient_a, recipient_b):
 def open_map(page, live_server):
     page.goto(live_server.url + "/")
     expect(page.locator("#map")).to_have_attribute("data-ready", "1")
-
-
-def click_map_at(page, lat: float, lon: float, zoom: int) -> None:
-    """Centre the map on a point, let the layers (and clusters) settle, click the centre."""
-    page.evaluate(
-        """([lat, lon, zoom]) => new Promise((done) => {
-             const map = window.maps[0];
-             map.once("moveend", () => setTimeout(done, 200));
-             map.setView([lat, lon], zoom, {animate: false});
-           })""",
-        [lat, lon, zoom],
-    )
-    box = page.locator("#map").bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    # A popup opening near the edge pans the map (animated): clicking a link in the popup
-    # while it moves may hit the canvas beneath instead, so wait for the pan to end.
-    page.evaluate(
-        """() => new Promise((done) => {
-             const map = window.maps[0];
-             map.once("moveend", () => setTimeout(done, 50));
-             setTimeout(done, 600);  // no pan was needed
-           })"""
-    )
 
 
 def test_layers_load_and_each_toggles(page, live_server, drawn):

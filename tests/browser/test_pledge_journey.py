@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from commitments.models import Commitment
 from ksbb.lib.httpcache import memo
 from recipients.models import RW
+from tests.browser.maphelpers import click_map_at
 
 
 @pytest.fixture(autouse=True)
@@ -35,20 +36,6 @@ def mapped_recipient(recipient_a):
         boundary_web={"type": "Polygon", "coordinates": [ring]}
     )
     return recipient_a
-
-
-def click_map_at(page, lat: float, lon: float, zoom: int) -> None:
-    """Centre the map on a point, let the layers settle, click the centre (as test_map.py)."""
-    page.evaluate(
-        """([lat, lon, zoom]) => new Promise((done) => {
-             const map = window.maps[0];
-             map.once("moveend", () => setTimeout(done, 200));
-             map.setView([lat, lon], zoom, {animate: false});
-           })""",
-        [lat, lon, zoom],
-    )
-    box = page.locator("#map").bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
 
 def fill_pledge_form(page, *, phone: str) -> None:
