@@ -480,6 +480,7 @@ def recipients_csv(request: HttpRequest) -> HttpResponse:
         CSV_TOPICS,
         lambda: build_csv(csv_queryset(filters), site),
         CSV,
+        store=not filters.q,  # free-text searches are not cached
     )
     return serve(request, payload, max_age=CSV_MAX_AGE, filename="ksbb-recipients.csv")
 

@@ -67,3 +67,12 @@ def test_csv_runs_two_queries(client, recipient_a, recipient_b, django_assert_nu
     # 2. the recipients with area chain, RW and need sums
     with django_assert_num_queries(2):
         client.get(reverse("recipients:api-recipients-csv"))
+
+
+def test_a_free_text_search_is_answered_but_not_cached(client, recipient_a, recipient_b):
+    url = reverse("recipients:api-recipients-csv")
+    response = client.get(url, {"q": "gambir"})
+    assert response.status_code == 200
+    assert "RW 01 Gambir" in response.content.decode()
+    assert "Panti Asuhan Harapan" not in response.content.decode()
+    assert not [key for key in memo.items if "gambir" in key]

@@ -177,19 +177,24 @@ def get_payload(
     content_type: str,
     *,
     timeout: int = PAYLOAD_TIMEOUT,
+    store: bool = True,
 ) -> tuple[Payload, str]:
     """The payload `name` for the current data versions, built by `build()` only when missing.
 
     Returns the payload and the version tag. `name` must identify the parameters of `build`.
+    With store=False it is built every time and kept nowhere (for parameters anyone can vary
+    freely, such as a search string, which would otherwise fill the cache).
     """
     tokens = versions(topics)
     tag = version_tag(tokens)
+    last_modified = max(float(t.split("-")[0]) for t in tokens.values())
+    if not store:
+        return make_payload(build(), content_type, last_modified), tag
     key = PAYLOAD_KEY.format(name, tag)
     payload = memo.get(key)
     if payload is None:
         payload = cache.get(key)
         if payload is None:
-            last_modified = max(float(t.split("-")[0]) for t in tokens.values())
             payload = make_payload(build(), content_type, last_modified)
             cache.set(key, payload, timeout)
         memo.put(key, payload)
