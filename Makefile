@@ -36,7 +36,7 @@ $(VENV)/.installed: requirements.txt | $(PY)
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt -r requirements-dev.txt
-	@touch $@
+	@touch $@ $(VENV)/.installed
 
 install: check-system $(VENV)/.installed ## Create .venv and install the app's dependencies
 
