@@ -164,6 +164,10 @@ class Commitment(models.Model):
     )
     partner_name = models.CharField(_("distribution partner"), max_length=150, blank=True)
     rules_accepted = models.BooleanField(_("rules accepted"), default=False)
+    # The language the donor used on the form: their e-mail is written in it.
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
     )

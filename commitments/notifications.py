@@ -24,13 +24,15 @@ def send_submission_mail(commitment: Commitment) -> None:
             context,
             to=[commitment.email],
             attachments=[(letter_filename(commitment), letter_pdf(commitment), "application/pdf")],
+            language=commitment.language,
         )
-    except Exception:
-        logger.exception("confirmation mail for commitment %s failed", commitment.number)
+    except Exception as error:
+        # No traceback: SMTP errors quote the address, and contacts never go into a log.
+        logger.error("confirmation mail for %s failed: %s", commitment.number, type(error).__name__)
     if commitment.recipient.pj_email:
         try:
             send_templated(
                 "commitments/email/pj_notice", context, to=[commitment.recipient.pj_email]
             )
-        except Exception:
-            logger.exception("PJ notice for commitment %s failed", commitment.number)
+        except Exception as error:
+            logger.error("PJ notice for %s failed: %s", commitment.number, type(error).__name__)

@@ -43,10 +43,10 @@ def create(request: HttpRequest, recipient_id: int) -> HttpResponse:
             return too_many_requests(request, "pledge")
         form = CommitmentForm(request.POST, recipient=recipient)
         if form.is_valid():
+            commitment = form.commitment()
+            commitment.language = request.LANGUAGE_CODE
             try:
-                commitment = services.submit_commitment(
-                    commitment=form.commitment(), lines=form.lines()
-                )
+                commitment = services.submit_commitment(commitment=commitment, lines=form.lines())
             except services.AlreadyCovered as covered:
                 # Someone else pledged the last units between the form's check and ours.
                 for shortfall in covered.shortfalls:
