@@ -258,12 +258,7 @@ class Commitment(models.Model):
     @property
     def area_path(self) -> str:
         """Kelurahan, kecamatan, kota of the recipient (select_related by `public()`)."""
-        names, area = [], self.recipient.area
-        while area is not None and area.level >= area.Level.KOTA:
-            names.append(area.name)
-            # Stop at the kota: its parent (the province) is not select_related.
-            area = area.parent if area.level > area.Level.KOTA else None
-        return ", ".join(names)
+        return self.recipient.area.path()
 
     def public_row(self) -> dict:
         """The public fields as plain values: one row of the CSV and of the JSON API."""

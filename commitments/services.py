@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment, CommitmentEvent, CommitmentLine, NumberCounter
-from ksbb.lib.httpcache import bump
 from recipients.models import Need, Package
 
 logger = logging.getLogger(__name__)
@@ -66,12 +65,7 @@ def _locked_needs(recipient_id: int, package_ids: Iterable[int]) -> dict[int, Ne
 
 def _move(need: Need, *, pledged: int = 0, delivered: int = 0) -> None:
     """Shift quantities on a need in SQL, so concurrent changes are never overwritten."""
-    if pledged or delivered:
-        Need.objects.filter(pk=need.pk).update(
-            pledged=F("pledged") + pledged, delivered=F("delivered") + delivered
-        )
-        # update() sends no post_save: tell the cached map figures (status.json) directly.
-        bump("needs")
+    Need.objects.filter(pk=need.pk).move(pledged=pledged, delivered=delivered)
 
 
 def _record(

@@ -10,11 +10,15 @@ Geometry is stored as GeoJSON geometry objects in JSON fields (no PostGIS).
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, Sum, When
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from ksbb.lib.httpcache import bump
 
 # One KK (household) counts as this many people when a package is given per person.
 PEOPLE_PER_HOUSEHOLD = 4
@@ -28,10 +32,23 @@ class Provenance(models.TextChoices):
     DEMO = "demo", _("demo")
 
 
+class AreaLike(Protocol):
+    """An Area, or a light stand-in for one (pk and dotted code) such as a cached index row."""
+
+    pk: int
+    code: str
+
+
+def within_q(area: AreaLike, prefix: str = "") -> Q:
+    """Matches the area itself and every area below it (codes are hierarchical): the one rule
+    for "inside an area"; `prefix` reaches it through a relation ("area__")."""
+    return Q(**{f"{prefix}pk": area.pk}) | Q(**{f"{prefix}code__startswith": area.code + "."})
+
+
 class AreaQuerySet(models.QuerySet):
-    def within(self, area: Area) -> AreaQuerySet:
-        """The area itself and every area below it (codes are hierarchical)."""
-        return self.filter(Q(pk=area.pk) | Q(code__startswith=area.code + "."))
+    def within(self, area: AreaLike) -> AreaQuerySet:
+        """The area itself and every area below it."""
+        return self.filter(within_q(area))
 
     def kelurahan(self) -> AreaQuerySet:
         return self.filter(level=Area.Level.KELURAHAN)
@@ -91,6 +108,22 @@ class Area(models.Model):
         """The code without dots, as Dukcapil and the COVID-19 files write it."""
         return self.code.replace(".", "")
 
+    def names(self) -> dict[str, str]:
+        """{"kota", "kecamatan", "kelurahan"}: the names of this area and the areas above it
+        at those levels ("" where there is none). Walks up from a kelurahan at most to its kota,
+        so select_related("parent__parent") is enough."""
+        names = dict.fromkeys(AREA_LEVEL_NAMES.values(), "")
+        node: Area | None = self
+        while node is not None and node.level >= Area.Level.KOTA:
+            names[AREA_LEVEL_NAMES[node.level]] = node.name
+            node = node.parent if node.level > Area.Level.KOTA else None
+        return names
+
+    def path(self) -> str:
+        """"Kelurahan, Kecamatan, Kota": the area and the areas above it, smallest first."""
+        names = self.names()
+        return ", ".join(n for n in (names[k] for k in reversed(AREA_LEVEL_NAMES.values())) if n)
+
     def ancestors(self) -> list[Area]:
         """Province first, this area's parent last (walks up; select_related the chain)."""
         chain = []
@@ -99,6 +132,14 @@ class Area(models.Model):
             chain.append(area)
             area = area.parent
         return chain[::-1]
+
+
+# The key each level's name has in `Area.names()`, the API and the CSV, largest first.
+AREA_LEVEL_NAMES = {
+    Area.Level.KOTA: "kota",
+    Area.Level.KECAMATAN: "kecamatan",
+    Area.Level.KELURAHAN: "kelurahan",
+}
 
 
 class RW(models.Model):
@@ -148,8 +189,9 @@ class RecipientQuerySet(models.QuerySet):
     def active(self) -> RecipientQuerySet:
         return self.filter(is_active=True)
 
-    def in_area(self, area: Area) -> RecipientQuerySet:
-        return self.filter(Q(area=area) | Q(area__code__startswith=area.code + "."))
+    def in_area(self, area: AreaLike) -> RecipientQuerySet:
+        """Recipients whose area is `area` or lies inside it."""
+        return self.filter(within_q(area, "area__"))
 
 
 class Recipient(models.Model):
@@ -310,6 +352,16 @@ class NeedQuerySet(models.QuerySet):
             )
             .order_by("same_kelurahan", "served_share", "-left", "pk")
         )
+
+    def move(self, *, pledged: int = 0, delivered: int = 0) -> int:
+        """Shift `pledged` / `delivered` on these needs in SQL (never read-modify-save, so
+        concurrent moves add up) and refresh the cached map figures, which update() would not
+        (it sends no signal). Returns the number of needs moved."""
+        if not (pledged or delivered):
+            return 0
+        moved = self.update(pledged=F("pledged") + pledged, delivered=F("delivered") + delivered)
+        bump("needs")
+        return moved
 
     def totals(self) -> dict[str, int]:
         sums = self.aggregate(
