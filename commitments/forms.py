@@ -8,6 +8,7 @@ import phonenumbers
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
+from django.db.models import QuerySet
 from django.forms.models import construct_instance
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -245,7 +246,7 @@ class CommitmentForm(forms.ModelForm):
 
 
 class CommitmentFilterForm(forms.Form):
-    """The public list's filters; invalid values are reported and ignored, never a 500."""
+    """The public list's filters; an invalid value is reported and ignored, never a 500."""
 
     area = forms.ModelChoiceField(
         queryset=Area.objects.filter(level__gte=Area.Level.KOTA),
@@ -285,22 +286,25 @@ class CommitmentFilterForm(forms.Form):
             f"{'— ' * (a.level - Area.Level.KOTA)}{a.name}"
         )
 
-    def filter(self, queryset):
-        if not self.is_valid():
+    def filter(self, queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
+        """`queryset` narrowed by every valid filter; an invalid one is left out on its own,
+        and its error is shown beside its field."""
+        if not self.is_bound:
             return queryset
+        self.is_valid()  # cleaned_data keeps only the fields whose values are valid
         data = self.cleaned_data
-        if data["area"]:
+        if data.get("area"):
             queryset = queryset.filter(recipient__area__in=Area.objects.within(data["area"]))
-        if data["kind"]:
+        if data.get("kind"):
             queryset = queryset.filter(recipient__kind=data["kind"])
-        if data["package"]:
+        if data.get("package"):
             queryset = queryset.filter(lines__package=data["package"])
-        if data["status"]:
+        if data.get("status"):
             queryset = queryset.filter(status=data["status"])
-        if data["date_from"]:
+        if data.get("date_from"):
             queryset = queryset.filter(deadline__gte=data["date_from"])
-        if data["date_to"]:
+        if data.get("date_to"):
             queryset = queryset.filter(delivery_date__lte=data["date_to"])
-        if data["recipient"]:
+        if data.get("recipient"):
             queryset = queryset.filter(recipient_id=data["recipient"])
         return queryset

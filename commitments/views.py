@@ -3,10 +3,9 @@ verification page, the public list with its CSV and JSON exports."""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,11 +14,30 @@ from django.views.decorators.http import require_GET, require_POST
 from commitments import services
 from commitments.forms import CommitmentFilterForm, CommitmentForm
 from commitments.letter import letter_filename, letter_pdf
-from commitments.models import Commitment, CommitmentEvent
-from commitments.ratelimit import is_limited, too_many_requests
+from commitments.models import Commitment
+from ksbb.lib import spreadsheet
+from ksbb.lib.ratelimit import is_limited, too_many_requests
 from recipients.models import Recipient
 
 PAGE_SIZE = 50
+# The public list's columns, in the CSV's order (keys of `Commitment.public_row()`).
+CSV_COLUMNS = (
+    "number",
+    "submitted",
+    "collaborator",
+    "organisation",
+    "collaborator_type",
+    "recipient",
+    "recipient_kind",
+    "area_code",
+    "area",
+    "packages",
+    "delivery_date",
+    "deadline",
+    "delivery_method",
+    "status",
+    "url",
+)
 
 
 def _private_headers(response: HttpResponse) -> HttpResponse:
@@ -102,11 +120,11 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     """The public verification page the letter's QR code points to."""
     commitment = get_object_or_404(Commitment.objects.public(), number=number)
     events = commitment.events.only("action", "status", "created", "commitment_id")
-    context = {"commitment": commitment, "events": events, "Action": CommitmentEvent.Action}
+    context = {"commitment": commitment, "events": events, "Status": Commitment.Status}
     return render(request, "commitments/detail.html", context)
 
 
-def _filtered(request: HttpRequest) -> tuple[CommitmentFilterForm, object]:
+def _filtered(request: HttpRequest) -> tuple[CommitmentFilterForm, QuerySet[Commitment]]:
     form = CommitmentFilterForm(request.GET or None)
     return form, form.filter(Commitment.objects.public()).distinct()
 
@@ -127,30 +145,12 @@ def commitment_csv(request: HttpRequest) -> HttpResponse:
     _form, commitments = _filtered(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="ksbb-commitments.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read UTF-8
-    columns = [
-        "number",
-        "submitted",
-        "collaborator",
-        "organisation",
-        "collaborator_type",
-        "recipient",
-        "recipient_kind",
-        "area_code",
-        "area",
-        "packages",
-        "delivery_date",
-        "deadline",
-        "delivery_method",
-        "status",
-        "url",
-    ]
-    writer = csv.DictWriter(response, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
+    writer = spreadsheet.writer(response)
+    writer.writerow(CSV_COLUMNS)
     for commitment in commitments.iterator(chunk_size=500):
         row = commitment.public_row()
         row["packages"] = "; ".join(f"{p['name']}: {p['quantity']}" for p in row["packages"])
-        writer.writerow(row)
+        writer.writerow(row[column] for column in CSV_COLUMNS)
     return response
 
 

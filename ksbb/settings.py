@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "commitments.middleware.DatabaseLockedMiddleware",
+    "ksbb.middleware.DatabaseLockedMiddleware",
 ]
 
 if not DEBUG:
@@ -86,7 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "ksbb.context_processors.portal",
+                "recipients.context_processors.demo",
             ],
         },
     },
@@ -249,7 +249,8 @@ KSBB_DATA_DIR = os.environ.get("KSBB_DATA_DIR", "")
 if KSBB_DATA_DIR:
     KSBB_DATA_DIR = str((BASE_DIR / KSBB_DATA_DIR).resolve())
 
-# Rate limits per client: (requests, seconds), counted in the shared cache.
+# Rate limits per client: (requests, seconds) per scope, counted in the shared cache by
+# ksbb/lib/ratelimit.py. Every scope the code uses must be here: there is no other default.
 KSBB_RATE_LIMITS = {
     "pledge": (envint("RATE_LIMIT_PLEDGES", 10), 3600),
     "letter": (envint("RATE_LIMIT_LETTERS", 60), 3600),

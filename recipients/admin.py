@@ -5,7 +5,7 @@ geometry, CSV/XLSX import and export, and the change history of recipients, need
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
@@ -14,7 +14,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from ksbb.lib import geometry
 from ksbb.lib.leaflet_fields import AREA_TYPES, POINT, GeoJSONMapAdminMixin
 
-from .models import RW, Area, CaseReport, Need, Package, Recipient
+from .listing import percent
+from .models import RW, Area, CaseReport, Need, Package, Recipient, within_q
 from .resources import NeedResource, RecipientResource
 
 admin.site.site_header = _("KSBB Portal administration")
@@ -36,18 +37,18 @@ class KotaFilter(admin.SimpleListFilter):
     parameter_name = "kota"
     area_field = "area"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> QuerySet:
         return Area.objects.filter(level=Area.Level.KOTA).values_list("code", "name")
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         code = self.value()
         if not code:
             return queryset
+        kota = Area.objects.filter(level=Area.Level.KOTA, code=code).only("code").first()
+        if kota is None:
+            return queryset.none()
         # A recipient placed only at kota level (approximate location) still belongs to it.
-        return queryset.filter(
-            Q(**{f"{self.area_field}__code": code})
-            | Q(**{f"{self.area_field}__code__startswith": code + "."})
-        )
+        return queryset.filter(within_q(kota, f"{self.area_field}__"))
 
 
 class KelurahanKotaFilter(KotaFilter):
@@ -216,11 +217,7 @@ class RecipientAdmin(
             .get_queryset(request)
             .select_related("area", "rw")
             .defer(*_without_geometry("area"), *_without_geometry("rw"))
-            .annotate(
-                need_total=Sum("needs__quantity"),
-                pledged_total=Sum("needs__pledged"),
-                delivered_total=Sum("needs__delivered"),
-            )
+            .with_need_sums()
         )
 
     @admin.display(description=_("residents / KK"), ordering="residents")
@@ -235,9 +232,8 @@ class RecipientAdmin(
     def need_progress(self, recipient: Recipient) -> str:
         if not recipient.need_total:
             return "—"
-        covered = (recipient.pledged_total or 0) + (recipient.delivered_total or 0)
-        percent = min(100, round(100 * covered / recipient.need_total))
-        return f"{covered} / {recipient.need_total} ({percent}%)"
+        covered = recipient.pledged_total + recipient.delivered_total
+        return f"{covered} / {recipient.need_total} ({percent(covered, recipient.need_total)}%)"
 
 
 @admin.register(Package)

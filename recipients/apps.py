@@ -1,3 +1,5 @@
+"""The recipients app: areas, recipients, needs and the open data built from them."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,7 +8,9 @@ class RecipientsConfig(AppConfig):
     name = "recipients"
     verbose_name = _("Recipients")
 
-    def ready(self):
+    def ready(self) -> None:
+        # Here and only here: every save must refresh the cached payloads, whichever module
+        # a process happens to import first.
         from recipients import signals
 
         signals.connect()

@@ -22,8 +22,8 @@ from shapely import make_valid
 from shapely.geometry.base import BaseGeometry
 from simple_history.utils import bulk_create_with_history
 
-from ksbb.context_processors import clear_demo_flags
 from ksbb.lib.geometry import GeometryError, from_geojson, random_point_inside
+from recipients.context_processors import clear_demo_flags
 from recipients.importers.base import Summary
 from recipients.models import RW, Area, Need, Package, Provenance, Recipient
 
@@ -354,6 +354,9 @@ def add_initial_needs(summary: Summary) -> None:
     with a non-demo need have needs from a real source, so they get no demo ones.
     """
     packages = {p.code: p for p in Package.objects.filter(is_active=True)}
+    if not packages:
+        # The catalogue is reference data that load_data loads first; say why needs are missing.
+        summary.note("no active package in the catalogue, so no demo needs (load_reference_data)")
     touched = set(
         Need.history.filter(history_user__isnull=False).values_list("recipient_id", "package_id")
     )

@@ -1,4 +1,5 @@
-"""CSV/XLSX import and export of recipients and needs (django-import-export resources).
+"""CSV/XLSX import and export of recipients and needs (django-import-export resources);
+exported cells are formula-safe (ksbb/lib/spreadsheet.py).
 
 Every bad value becomes a translated per-row validation error, so the preview lists it beside
 its row and the good rows of the same file can still be imported.
@@ -14,8 +15,26 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import ModelInstanceLoader
 
 from ksbb.lib.leaflet_fields import POINT, clean_geometry
+from ksbb.lib.spreadsheet import neutralise, restore
 
 from .models import RW, Area, Need, Package, Recipient
+
+
+class SafeModelResource(resources.ModelResource):
+    """A django-import-export resource whose exported cells are neutralised, in every format.
+
+    django-import-export's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips a leading
+    `=`. An exported file that an admin edits and imports again is restored, so a description
+    that starts with "- " survives the round trip unchanged.
+    """
+
+    def export_field(self, field: Any, instance: Any, **kwargs: Any) -> Any:
+        return neutralise(super().export_field(field, instance, **kwargs))
+
+    def before_import_row(self, row: dict[str, Any], **kwargs: Any) -> None:
+        for column, value in row.items():
+            row[column] = restore(value)
+        super().before_import_row(row, **kwargs)
 
 
 class LookupWidget(widgets.ForeignKeyWidget):
@@ -100,7 +119,7 @@ class SafeKeyLoader(ModelInstanceLoader):
             return None
 
 
-class RecipientResource(resources.ModelResource):
+class RecipientResource(SafeModelResource):
     """Recipients keyed by `source_key` when the row has one, else by `id`."""
 
     # The id only finds the row to update: a new recipient never takes its id from a file.
@@ -209,7 +228,7 @@ class RecipientResource(resources.ModelResource):
         return clean_geometry({"type": POINT, "coordinates": coordinates}, [POINT])
 
 
-class NeedResource(resources.ModelResource):
+class NeedResource(SafeModelResource):
     """Needs keyed by (recipient, package code); pledged/delivered are export-only."""
 
     recipient = fields.Field(

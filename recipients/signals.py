@@ -7,13 +7,15 @@ ksbb.lib.httpcache.bump() itself (e.g. bump("needs") after reserving quantity).
 
 from __future__ import annotations
 
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
 from ksbb.lib.httpcache import bump
 from recipients.models import RW, Area, CaseReport, Need, Recipient
 
-# Which payload topics each model feeds (see recipients/api.py for the topics of each URL).
-TOPICS: dict[type, tuple[str, ...]] = {
+# Which payload topics each model feeds (recipients/layers.py and recipients/opendata.py name
+# the topics of each payload).
+TOPICS: dict[type[Model], tuple[str, ...]] = {
     Area: ("areas",),
     RW: ("areas",),
     Recipient: ("recipients",),
@@ -22,12 +24,12 @@ TOPICS: dict[type, tuple[str, ...]] = {
 }
 
 
-def _changed(sender, **kwargs) -> None:
+def _changed(sender: type[Model], **kwargs: object) -> None:
     bump(*TOPICS[sender])
 
 
 def connect() -> None:
-    """Connect the handlers (idempotent); RecipientsConfig.ready() calls this."""
+    """Connect the handlers (idempotent); called by RecipientsConfig.ready() only."""
     for model in TOPICS:
         uid = f"ksbb-cache-{model._meta.label_lower}"
         post_save.connect(_changed, sender=model, dispatch_uid=uid + "-save")

@@ -1,13 +1,11 @@
 from django.urls import path
 
-from recipients import api
-from recipients.views import map as map_views
-from recipients.views import pages
+from recipients.views import api, home, pages
 
 app_name = "recipients"
 
 urlpatterns = [
-    path("", map_views.home, name="home"),
+    path("", home.home, name="home"),
     path("penerima/", pages.recipient_list, name="list"),
     path("penerima/<int:pk>/", pages.recipient_detail, name="detail"),
     path("api/", api.docs, name="api-docs"),

@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.utils import translation
 
 from ksbb.lib import httpcache
+from ksbb.lib.reference_data import load_reference_data
 from recipients.models import RW, Area, Need, Package, Recipient
 
 
@@ -30,6 +32,14 @@ def _empty_caches():
     yield
     cache.clear()
     httpcache.memo.clear()
+
+
+@pytest.fixture
+def english():
+    """Messages in English, whatever language an earlier test left active (tests that read
+    import reports and command output assert the English text)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -82,7 +92,8 @@ def areas(db) -> dict[str, Area]:
 
 @pytest.fixture
 def packages(db) -> dict[str, Package]:
-    """The four reference packages seeded by the data migration, by code."""
+    """The four reference packages of fixtures/packages.json, by code."""
+    load_reference_data()
     return {p.code: p for p in Package.objects.all()}
 
 

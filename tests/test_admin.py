@@ -106,9 +106,11 @@ def test_admin_sees_history(client, cast, objects, model):
 
 def test_site_titles_are_translated(client, cast, settings):
     client.force_login(cast["admin"])
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    response = client.get(reverse("admin:index"))
-    assert b"KSBB Portal administration" in response.content
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    body = client.get(reverse("admin:index")).content.decode()
+    assert "| Administrasi Portal KSBB</title>" in body  # site_title
+    assert ">Administrasi Portal KSBB</a>" in body  # site_header
+    assert "KSBB Portal administration" not in body
 
 
 def test_changelist_shows_need_progress_and_households(client, cast, recipient_a):

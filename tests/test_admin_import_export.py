@@ -276,6 +276,31 @@ def test_export_follows_the_changelist_filters(admin_client, recipient_a, recipi
     assert [row["name"] for row in rows] == ["RW 01 Gambir"]
 
 
+def test_recipient_named_like_a_formula_is_inert_in_csv_and_xlsx_exports(admin_client, recipient_a):
+    Recipient.objects.filter(pk=recipient_a.pk).update(name="=1+1", pj_name="@SUM(A1)")
+    response = export(admin_client, Recipient, "CSV")
+    [row] = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    assert (row["name"], row["pj_name"], row["area"]) == ("'=1+1", "'@SUM(A1)", "31.71.01.1001")
+    response = export(admin_client, Need, "XLSX")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    [row] = list(sheet.iter_rows(min_row=2))
+    cell = row[NEED_COLUMNS.index("recipient_name")]
+    assert (cell.data_type, cell.value) == ("s", "'=1+1")  # text, not a formula ("f")
+    assert row[NEED_COLUMNS.index("quantity")].value == 120  # numbers stay numbers
+
+
+def test_a_neutralised_export_imports_back_unchanged(admin_client, recipient_a):
+    Recipient.objects.filter(pk=recipient_a.pk).update(description="- beras 5 kg\n- minyak")
+    text = export(admin_client, Recipient, "CSV").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1][RECIPIENT_COLUMNS.index("description")] == "'- beras 5 kg\n- minyak"
+    response = preview(admin_client, Recipient, rows)
+    assert row_errors(response) == {}
+    confirm(admin_client, Recipient, response)
+    recipient_a.refresh_from_db()
+    assert recipient_a.description == "- beras 5 kg\n- minyak"
+
+
 @pytest.fixture
 def staff(db):
     return get_user_model().objects.create_user("staff", password="pw", is_staff=True)

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from ksbb.lib.geojson import rfc7946_errors
 from ksbb.lib.httpcache import memo
+from recipients.layers import layer_payload
 from recipients.models import RW, Recipient
 
 pytestmark = pytest.mark.django_db
@@ -139,12 +140,10 @@ def test_each_layer_is_built_with_one_query_and_served_from_cache_with_none(
 
 
 def test_a_url_with_the_content_hash_may_be_cached_for_a_year(client, areas):
-    from recipients.api import geometry_payload
-
     url = reverse("recipients:api-kelurahan")
     plain = client.get(url)
     assert "max-age=86400" in plain["Cache-Control"]
-    hashed = client.get(url, {"v": geometry_payload("kelurahan").digest})
+    hashed = client.get(url, {"v": layer_payload("kelurahan").digest})
     assert hashed["Cache-Control"] == "public, max-age=31536000, immutable"
     assert hashed.content == plain.content
     stale = client.get(url, {"v": "0123456789abcdef"})

@@ -73,6 +73,33 @@ def test_list_filters(client, two, query, expected):
 def test_bad_filters_are_reported_not_a_500(client, two, query):
     response = client.get(reverse("commitments:list") + "?" + query)
     assert response.status_code == 200
+    assert set(numbers(response)) == {c.number for c in two}
+
+
+@pytest.mark.parametrize(
+    ("bad", "field"),
+    [("area=99.99", "area"), ("status=nope", "status"), ("date_from=kemarin", "date_from")],
+)
+def test_a_bad_filter_drops_only_itself_and_says_so_beside_its_field(
+    client, settings, two, bad, field
+):
+    a, b = two
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("commitments:list") + f"?{bad}&kind=panti_asuhan")
+    assert numbers(response) == [b.number]  # the valid kind filter still applies
+    form = response.context["form"]
+    assert list(form.errors) == [field]
+    body = response.content.decode()
+    assert 'id="id_kind"' in body
+    assert f'id="error_1_id_{field}"' in body
+    assert str(form.errors[field][0]).replace('"', "&quot;") in body
+
+
+def test_a_bad_filter_drops_only_itself_in_the_csv_too(client, two):
+    a, b = two
+    response = client.get(reverse("commitments:csv") + "?status=nope&kind=panti_asuhan")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row["number"] for row in rows] == [b.number]
 
 
 def test_list_is_paginated(client, recipient_a, packages):
@@ -112,7 +139,48 @@ def test_json_api_lists_public_fields(client, two, django_assert_max_num_queries
 
 
 def test_json_api_rejects_bad_filters_with_400(client, two):
-    assert client.get(reverse("commitments:api") + "?status=nope").status_code == 400
+    response = client.get(reverse("commitments:api") + "?status=nope&kind=panti_asuhan")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["status"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "in_csv"),
+    [
+        ('=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'),
+        ("+1", "'+1"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        # The form strips the leading tab; the formula behind it is still made inert.
+        ("\t=1+1", "'=1+1"),
+    ],
+)
+def test_formula_like_names_typed_into_the_pledge_form_are_inert_in_the_csv(
+    client, recipient_a, typed, in_csv
+):
+    today = timezone.localdate()
+    form = {
+        "collaborator_type": "person",
+        "name": typed,
+        "organisation": typed,
+        "contact_person": "Rina Kusuma",
+        "phone": "0813 1111 2222",
+        "email": "rina@example.com",
+        "address": "Jl. Kenari 5",
+        "public_as": "name",
+        "qty_sembako": "1",
+        "delivery_date": (today + timedelta(days=1)).isoformat(),
+        "deadline": (today + timedelta(days=5)).isoformat(),
+        "delivery_method": "self",
+        "rules_accepted": "on",
+    }
+    response = client.post(reverse("commitments:create", args=[recipient_a.pk]), form)
+    assert response.status_code == 302
+    assert Commitment.objects.get().name == in_csv[1:]  # stored as typed (tab stripped)
+    response = client.get(reverse("commitments:csv"))
+    [row] = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert (row["collaborator"], row["organisation"]) == (in_csv, in_csv)
+    assert row["number"].startswith("KSBB-")  # ordinary cells are left as they are
 
 
 def test_recipient_commitments_tag_lists_that_recipients_commitments(two, recipient_a):

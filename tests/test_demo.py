@@ -13,12 +13,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from shapely.geometry import Point, shape
 
-from ksbb.context_processors import demo_flags
 from recipients import demo, demo_dataset
+from recipients.context_processors import demo_flags
 from recipients.importers.base import Summary
 from recipients.models import RW, Area, CaseReport, Need, Provenance, Recipient
 
-pytestmark = pytest.mark.django_db
+# Demo needs are drawn from the package catalogue (conftest `packages`).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("packages")]
 
 
 @pytest.fixture(autouse=True)

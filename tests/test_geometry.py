@@ -1,4 +1,5 @@
-"""The shapely helpers of ksbb.lib.geometry: parse, repair, dissolve, simplify, RFC 7946 output."""
+"""The shapely helpers of ksbb.lib.geometry (parse, repair, dissolve, simplify, RFC 7946 output)
+and the RFC 7946 check of ksbb.lib.geojson."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from shapely.geometry import Point, Polygon, shape
 
 from ksbb.lib import geometry
+from ksbb.lib.geojson import rfc7946_errors, signed_area
 
 
 def ring(*points: tuple[float, float]) -> list[list[float]]:
@@ -111,10 +113,10 @@ def test_to_geojson_orients_rings_per_rfc7946_and_rounds():
     out = geometry.to_geojson(poly)
 
     assert out["type"] == "Polygon"
-    assert geometry.ring_is_ccw(out["coordinates"][0])
-    assert not geometry.ring_is_ccw(out["coordinates"][1])
+    assert signed_area(out["coordinates"][0]) > 0  # exterior counter-clockwise
+    assert signed_area(out["coordinates"][1]) < 0  # hole clockwise
     assert [0.123457, 0.0] in out["coordinates"][0]
-    assert geometry.follows_rfc7946(out)
+    assert rfc7946_errors(out) == []
     assert isinstance(out["coordinates"][0][0], list)  # lists, as a JSON field reads back
 
 
@@ -123,14 +125,19 @@ def test_to_geojson_of_a_multipolygon_follows_rfc7946():
 
     out = geometry.to_geojson(multi)
 
-    assert out["type"] == "MultiPolygon" and geometry.follows_rfc7946(out)
+    assert out["type"] == "MultiPolygon" and rfc7946_errors(out) == []
     assert shape(out).area == pytest.approx(2)
 
 
-def test_follows_rfc7946_spots_clockwise_rings_and_long_decimals():
-    assert not geometry.follows_rfc7946(CW_SQUARE)
+def test_rfc7946_errors_spot_clockwise_rings_long_decimals_open_rings_and_range():
+    assert rfc7946_errors(CW_SQUARE) == ["exterior ring not counterclockwise or hole not clockwise"]
     ccw = {"type": "Polygon", "coordinates": [ring((0, 0), (1, 0), (1, 1), (0, 1.1234567))]}
-    assert not geometry.follows_rfc7946(ccw)
+    assert rfc7946_errors(ccw) == ["more than 6 decimals: 1.1234567"]
+    open_ring = {"type": "Polygon", "coordinates": [ring((0, 0), (1, 0), (1, 1))[:-1]]}
+    assert rfc7946_errors(open_ring) == ["ring not closed or too short"]
+    assert rfc7946_errors({"type": "Point", "coordinates": [181, 0]}) == [
+        "position out of lon/lat range: [181, 0]"
+    ]
 
 
 def test_centroid_lies_inside_a_crescent():

@@ -12,17 +12,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from recipients.importers.base import DataFileError, Summary, run_data_set
-from recipients.importers.cases import (
-    MONTH_END_SOURCE,
-    import_daily_cases,
-    import_month_end_cases,
-)
+from recipients.importers.cases.daily import import_daily_cases
+from recipients.importers.cases.month_end import MONTH_END_SOURCE, import_month_end_cases
 from recipients.models import Area, CaseReport
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 # Headers as the files write them, comma-separated for readability.
 OLD_HEADER = (  # noqa: SIM905
@@ -68,12 +64,6 @@ def daily(odp: int, positif: int = 1) -> dict[str, int]:
         "meninggal": 0,
         "isolasi": 0,
     }
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ from recipients.models import RW, Area, CaseReport, Recipient
 from tests.test_import_areas import run, write_area_files, write_csv
 from tests.test_import_rws import write_rw_file
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def areas_and_rws_only(monkeypatch):
@@ -33,8 +35,8 @@ def test_data_sets_run_in_order():
     assert importers == [
         "recipients.importers.areas.import_areas",
         "recipients.importers.rws.import_rws",
-        "recipients.importers.cases.import_month_end_cases",
-        "recipients.importers.cases.import_daily_cases",
+        "recipients.importers.cases.month_end.import_month_end_cases",
+        "recipients.importers.cases.daily.import_daily_cases",
         "recipients.importers.pesantren.import_pesantren",
         "recipients.demo.generate_demo_parts",
     ]

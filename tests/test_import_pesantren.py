@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from recipients.importers.base import DataFileError, Summary, run_data_set
 from recipients.importers.pesantren import find_kelurahan, import_pesantren, squash
 from recipients.models import Area, Provenance, Recipient
+
+pytestmark = pytest.mark.usefixtures("english")
 
 KELURAHAN = {
     # name: (kecamatan code, kelurahan code, centroid lat, lon)
@@ -27,12 +28,6 @@ KELURAHAN = {
     "Rorotan": ("31.75.06", "31.75.06.1009", -6.140, 106.950),
     "Cilincing": ("31.75.06", "31.75.06.1010", -6.120, 106.940),
 }
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 def make_areas() -> dict[str, Area]:

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from ksbb.lib.httpcache import memo
-from recipients.api import geometry_payload, publish_root
+from recipients.layers import layer_payload, publish_root
 from recipients.models import CaseReport, Need
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def test_map_loads_nothing_from_a_cdn(client, areas):
 def test_map_links_each_layer_at_its_content_hash_and_publishes_the_file(client, areas):
     api = config(get(client))["api"]
     for name in ("kelurahan", "rw", "institutions"):
-        digest = geometry_payload(name).digest
+        digest = layer_payload(name).digest
         assert api[name] == f"{reverse('recipients:api-' + name)}?v={digest}"
         assert (publish_root() / f"{name}.{digest}.geojson").exists()  # nginx serves it
     assert api["status"] == reverse("recipients:api-status")

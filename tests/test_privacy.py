@@ -4,13 +4,16 @@ in any public page, export, API response, verification page, error page or log l
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
+from pypdf import PdfReader
 
+from commitments.letter import letter_pdf
 from commitments.models import Commitment
 from commitments.testing import make_commitment
 
@@ -101,11 +104,14 @@ def test_no_private_contact_in_any_public_page_or_export(
     assert_clean(caplog.text, "the log")
 
 
-def test_letter_verification_target_is_public_and_clean(seeded, client):
-    from commitments.letter import letter_pdf
-
+def test_letter_points_to_a_clean_public_page_and_carries_no_pj_contact(seeded, client):
+    """The letter is the donor's and may carry their own contact; never the PJ's. The page it
+    points to (printed, and in its QR code) is public, so it carries no contact at all."""
     for commitment in seeded:
-        letter_pdf(commitment)  # the letter itself is the donor's; its QR target is public
+        reader = PdfReader(io.BytesIO(letter_pdf(commitment)))
+        text = "\n".join(page.extract_text() for page in reader.pages)
+        assert commitment.verification_url in text.replace("\n", "")
+        assert PJ_EMAIL not in text and PJ_PHONE not in text
         response = client.get(commitment.get_absolute_url())
         assert response.status_code == 200
         assert_clean(response.content.decode(), commitment.verification_url)

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from ksbb.lib.geojson import rfc7946_errors
-from recipients.api import geometry_payload, publish_geometry, publish_root
+from recipients.layers import layer_payload, publish_layer, publish_root
 from recipients.models import RW
 
 pytestmark = pytest.mark.django_db
@@ -44,15 +44,15 @@ def test_publish_root_defaults_to_open_data_under_media_root(settings):
 def test_command_writes_each_layer_and_its_gzip_named_by_content_hash(recipient_a, recipient_b):
     call_command("publish_geometry", stdout=StringIO())
     for name in LAYERS:
-        digest = geometry_payload(name).digest
+        digest = layer_payload(name).digest
         path = publish_root() / f"{name}.{digest}.geojson"
-        assert path.read_bytes() == geometry_payload(name).body
+        assert path.read_bytes() == layer_payload(name).body
         assert gzip.decompress(path.with_name(path.name + ".gz").read_bytes()) == path.read_bytes()
 
 
 @pytest.mark.parametrize("name", LAYERS)
 def test_published_files_are_valid_rfc7946(recipient_a, recipient_b, name):
-    path = publish_geometry(name)
+    path = publish_layer(name)
     data = json.loads(gzip.decompress(path.with_name(path.name + ".gz").read_bytes()))
     assert data["type"] == "FeatureCollection" and data["features"]
     for feature in data["features"]:
@@ -68,24 +68,24 @@ def test_publishing_twice_writes_nothing_new(recipient_a):
 
 
 def test_the_hash_changes_when_the_data_changes(recipient_a):
-    first = publish_geometry("rw")
+    first = publish_layer("rw")
     recipient_a.name = "RW 01 Gambir (renamed)"
     recipient_a.save()
-    second = publish_geometry("rw")
+    second = publish_layer("rw")
     assert second != first
     assert b"renamed" in second.read_bytes() and b"renamed" not in first.read_bytes()
 
 
 def test_a_need_change_keeps_the_geometry_hash(recipient_a):
-    first = publish_geometry("rw")
+    first = publish_layer("rw")
     need = recipient_a.needs.get()
     need.pledged = 5
     need.save()
-    assert publish_geometry("rw") == first  # figures that change often live in status.json
+    assert publish_layer("rw") == first  # figures that change often live in status.json
 
 
 def test_superseded_files_are_pruned_after_the_grace_period(recipient_a):
-    old = publish_geometry("rw")
+    old = publish_layer("rw")
     recipient_a.name = "RW 01 Gambir (renamed)"
     recipient_a.save()
     call_command("publish_geometry", stdout=StringIO())
@@ -95,7 +95,7 @@ def test_superseded_files_are_pruned_after_the_grace_period(recipient_a):
         os.utime(path, (past, past))
     call_command("publish_geometry", stdout=StringIO())
     assert not old.exists() and not old.with_name(old.name + ".gz").exists()
-    assert publish_geometry("rw").exists()
+    assert publish_layer("rw").exists()
 
 
 def test_no_personal_data_in_published_files(recipient_a, recipient_b):

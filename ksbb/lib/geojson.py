@@ -1,7 +1,5 @@
-"""GeoJSON (RFC 7946) helpers: features from explicit properties, rounding, ring orientation.
-
-Geometry is stored as GeoJSON geometry objects (no PostGIS); these helpers only shape it for
-output and check it in tests.
+"""GeoJSON (RFC 7946) helpers on plain dicts: features, rounding, ring orientation, and the one
+check of what RFC 7946 output must be (geometry.py does the shapely work: parse, repair, write).
 """
 
 from __future__ import annotations
@@ -73,44 +71,37 @@ def normalise(geometry: Geometry | None) -> Geometry | None:
     return geometry
 
 
-def bbox(geometry: Geometry | None) -> list[float] | None:
-    """[west, south, east, north] of a Point, Polygon or MultiPolygon."""
-    if not geometry:
-        return None
-    kind, coords = geometry.get("type"), geometry.get("coordinates")
-    if kind == "Point":
-        points = [coords]
-    elif kind == "Polygon":
-        points = [c for ring in coords for c in ring]
-    elif kind == "MultiPolygon":
-        points = [c for poly in coords for ring in poly for c in ring]
-    else:
-        return None
-    if not points:
-        return None
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    return [min(xs), min(ys), max(xs), max(ys)]
+def in_range(lon: float, lat: float) -> bool:
+    """A longitude and latitude within the WGS 84 range that RFC 7946 positions use."""
+    return -180 <= lon <= 180 and -90 <= lat <= 90
+
+
+def is_closed_ring(ring: list) -> bool:
+    """A linear ring: at least four positions, the last one repeating the first."""
+    return len(ring) >= 4 and ring[0] == ring[-1]
 
 
 def rfc7946_errors(geometry: Geometry | None) -> list[str]:
-    """What makes a geometry invalid for RFC 7946 output (empty when valid); used by tests."""
+    """What keeps a geometry from being the RFC 7946 output this portal writes (empty when
+    nothing): positions in range with at most PRECISION decimals, closed rings, exterior rings
+    counterclockwise and holes clockwise. A null geometry is allowed (RFC 7946 section 3.2)."""
     errors: list[str] = []
     if geometry is None:
         return errors
     kind, coords = geometry.get("type"), geometry.get("coordinates")
 
     def check_position(pos: list) -> None:
-        lon, lat = pos[0], pos[1]
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        if not in_range(pos[0], pos[1]):
             errors.append(f"position out of lon/lat range: {pos}")
-        for value in pos:
-            text = repr(float(value))
-            if "." in text and "e" not in text and len(text.split(".")[1]) > PRECISION:
-                errors.append(f"more than {PRECISION} decimals: {value}")
+        errors.extend(
+            f"more than {PRECISION} decimals: {value}"
+            for value in pos
+            if round(value, PRECISION) != value
+        )
 
     def check_polygon(rings: list) -> None:
         for i, ring in enumerate(rings):
-            if len(ring) < 4 or ring[0] != ring[-1]:
+            if not is_closed_ring(ring):
                 errors.append("ring not closed or too short")
             for pos in ring:
                 check_position(pos)

@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
-# RFC 7946 recommends 6 decimals at most (~11 cm at the equator): plenty for a web map.
-DECIMALS = 6
+from ksbb.lib.geojson import PRECISION
 
 # Coverage simplification tolerance in degrees (the square root of the smallest triangle area
 # kept, ~11 m in Jakarta). Measured on the real RW layer: borders move by 2.5 m at the median and
@@ -138,7 +137,7 @@ def _round_ring(ring: BaseGeometry, decimals: int) -> list[list[float]]:
     return coords[keep].tolist()
 
 
-def to_geojson(geom: BaseGeometry, decimals: int = DECIMALS) -> dict[str, Any]:
+def to_geojson(geom: BaseGeometry, decimals: int = PRECISION) -> dict[str, Any]:
     """An RFC 7946 GeoJSON geometry: lon/lat, exterior rings counter-clockwise, holes
     clockwise, coordinates rounded, nested lists (so it compares equal to what a JSON field
     reads back, which keeps re-imports idempotent)."""
@@ -174,9 +173,9 @@ def _lists(value: Any) -> Any:
 
 def centroid(geom: BaseGeometry) -> tuple[float, float]:
     """(lat, lon) of a point guaranteed to lie inside the polygon (a true centroid of a
-    crescent-shaped kelurahan can fall outside it), rounded to 6 decimals."""
+    crescent-shaped kelurahan can fall outside it), rounded to PRECISION decimals."""
     point = geom.representative_point()
-    return round(point.y, DECIMALS), round(point.x, DECIMALS)
+    return round(point.y, PRECISION), round(point.x, PRECISION)
 
 
 def random_point_inside(
@@ -195,29 +194,3 @@ def random_point_inside(
         if geom.contains(point):
             return to_geojson(point)
     return to_geojson(geom.representative_point())
-
-
-def ring_is_ccw(ring: Sequence[Sequence[float]]) -> bool:
-    """True if a GeoJSON ring runs counter-clockwise (shoelace sign), for checks and tests."""
-    area2 = sum(
-        x1 * y2 - x2 * y1 for (x1, y1, *_), (x2, y2, *_) in zip(ring, ring[1:], strict=False)
-    )
-    return area2 > 0
-
-
-def follows_rfc7946(geometry: dict[str, Any], decimals: int = DECIMALS) -> bool:
-    """Exterior rings counter-clockwise, holes clockwise, no more than `decimals` decimals."""
-    if geometry["type"] == "Polygon":
-        polygons = [geometry["coordinates"]]
-    elif geometry["type"] == "MultiPolygon":
-        polygons = geometry["coordinates"]
-    else:
-        return False
-    for rings in polygons:
-        for index, ring in enumerate(rings):
-            if ring_is_ccw(ring) != (index == 0) or ring[0] != ring[-1]:
-                return False
-            for x, y in ring:
-                if round(x, decimals) != x or round(y, decimals) != y:
-                    return False
-    return True

@@ -17,6 +17,8 @@ from leaflet.admin import LeafletAdminWidget
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
+from ksbb.lib.geojson import in_range, is_closed_ring
+
 POINT = "Point"
 POLYGON = "Polygon"
 MULTIPOLYGON = "MultiPolygon"
@@ -67,7 +69,7 @@ def _position(value: Any) -> tuple[float, float]:
     ):
         raise ValidationError(_("Longitude and latitude must be numbers."), code="invalid_position")
     lon, lat = numbers
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+    if not in_range(lon, lat):
         raise ValidationError(
             _(
                 "Position %(lon)s, %(lat)s is out of range: longitude must be between -180 "
@@ -86,7 +88,7 @@ def _ring(value: Any) -> list[list[float]]:
     ring = [list(_position(p)) for p in value]
     if ring and ring[0] != ring[-1]:
         ring.append(ring[0])
-    if len(ring) < 4:
+    if not is_closed_ring(ring):
         raise ValidationError(
             _("A polygon ring needs at least three distinct corners."), code="invalid_ring"
         )

@@ -1,9 +1,10 @@
-"""CSV written safely: every export, public or admin, goes through here.
+"""CSV and spreadsheets written safely: every export, public or admin, goes through here.
 
 A spreadsheet program runs a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
 return as a formula, so a donor who types `=HYPERLINK(...)` as their name would plant a live link
 in an auditor's spreadsheet (CSV injection). Following OWASP, such text cells are prefixed with
-an apostrophe; numbers are left as numbers.
+an apostrophe; numbers are left as numbers. The admin's django-import-export files use the same
+two functions (recipients/resources.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,13 @@ def neutralise(value: Any) -> Any:
         return ""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
+    return value
+
+
+def restore(value: Any) -> Any:
+    """The text that `neutralise` made inert, as it was typed (anything else unchanged)."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
     return value
 
 

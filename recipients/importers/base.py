@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 from tqdm import tqdm
 
@@ -130,7 +130,21 @@ def progress(items: Iterable[T], *, desc: str, total: int | None = None) -> Iter
     return iter(tqdm(items, desc=desc, total=total, unit="row", leave=False, disable=None))
 
 
-def data_dir_argument(value: str | None) -> Path:
+def add_dry_run_argument(parser: CommandParser) -> None:
+    parser.add_argument(
+        "--dry-run", action="store_true", help="report what would change, change nothing"
+    )
+
+
+def add_data_dir_arguments(parser: CommandParser, *, default: str = "KSBB_DATA_DIR") -> None:
+    """The optional data directory (read by `resolve_data_dir`) and --dry-run."""
+    parser.add_argument(
+        "data_dir", nargs="?", help=f"directory laid out like shared/data (default: {default})"
+    )
+    add_dry_run_argument(parser)
+
+
+def resolve_data_dir(value: str | None) -> Path:
     """The data directory from the command line, else KSBB_DATA_DIR; must exist."""
     raw = value or settings.KSBB_DATA_DIR
     if not raw:
@@ -167,18 +181,13 @@ class ImportCommand(BaseCommand):
     # (name, importer) pairs run in order, each in its own transaction.
     data_sets: list[tuple[str, Callable[[Path, Summary], None]]] = []
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "data_dir",
-            nargs="?",
-            help="directory laid out like shared/data (default: KSBB_DATA_DIR)",
-        )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="report what would change, change nothing"
-        )
+    def add_arguments(self, parser: CommandParser) -> None:
+        add_data_dir_arguments(parser)
 
-    def handle(self, *args, data_dir=None, dry_run=False, **options):
-        path = data_dir_argument(data_dir)
+    def handle(
+        self, *args: Any, data_dir: str | None = None, dry_run: bool = False, **options: Any
+    ) -> None:
+        path = resolve_data_dir(data_dir)
         if not dry_run:
             self.run_all(path)
             return

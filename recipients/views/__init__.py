@@ -1,5 +1,1 @@
-"""Public pages of recipients: the map (home), the list and a page per recipient.
-
-Modules are imported by recipients/urls.py, not here, so recipients.api can use the filters
-without an import cycle.
-"""
+"""Public pages of recipients (the map, the list, a page per recipient) and the open-data API."""

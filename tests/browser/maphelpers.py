@@ -24,3 +24,15 @@ def click_map_at(page, lat: float, lon: float, zoom: int) -> None:
              setTimeout(done, 600);  // no pan was needed
            })"""
     )
+
+
+def drawn_ids(page) -> list:
+    """The feature ids drawn on the map now: recipient ids (RWs, institutions outside a
+    cluster) and kelurahan codes (cases). Leaflet draws on a canvas, so ask the map itself."""
+    return page.evaluate(
+        """() => {
+             const ids = [];
+             window.maps[0].eachLayer((l) => { if (l.feature) ids.push(l.feature.id); });
+             return ids;
+           }"""
+    )

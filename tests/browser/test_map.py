@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from ksbb.lib.httpcache import memo
 from recipients.models import RW
-from tests.browser.maphelpers import click_map_at
+from tests.browser.maphelpers import click_map_at, drawn_ids
 
 
 @pytest.fixture(autouse=True)
@@ -37,14 +37,18 @@ def open_map(page, live_server):
 
 
 def test_layers_load_and_each_toggles(page, live_server, drawn):
+    recipient_a, recipient_b = drawn
     open_map(page, live_server)
     expect(page.locator("#map-status")).to_contain_text("2")
     expect(page.locator("#legend")).to_contain_text("%")
-    for name in ("rw", "institutions"):
+    for name, recipient in (("rw", recipient_a), ("institutions", recipient_b)):
         box = page.locator(f"#layer-{name}")
         expect(box).to_be_checked()
+        assert recipient.pk in drawn_ids(page), name
         box.uncheck()
+        assert recipient.pk not in drawn_ids(page), name
         box.check()
+        assert recipient.pk in drawn_ids(page), name
     page.locator("#shade-households").check()
     expect(page.locator("#legend")).to_contain_text("KK")
     assert "shade=households" in page.url  # the view state lives in the URL
@@ -92,7 +96,10 @@ def test_case_layer_toggles_with_a_date(page, live_server, drawn, areas):
     page.locator("#layer-cases").check()
     expect(page.locator("#cases-as-of")).to_contain_text("2020-05-31")
     expect(page.locator("#legend")).to_contain_text("positif")
+    assert areas["kelurahan_a"].code in drawn_ids(page)
     page.locator("#layer-cases").uncheck()
+    assert areas["kelurahan_a"].code not in drawn_ids(page)
+    expect(page.locator("#legend")).not_to_contain_text("positif")
 
 
 def test_recipient_page_small_map_draws(page, live_server, drawn):

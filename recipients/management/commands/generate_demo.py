@@ -4,32 +4,33 @@ whole fictional demo province for a machine without the real data."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from recipients.demo import generate_demo_parts
 from recipients.demo_dataset import generate_demo_dataset
-from recipients.importers.base import run_data_set
+from recipients.importers.base import add_dry_run_argument, run_data_set
 
 
 class Command(BaseCommand):
     help = (
         "Generate the demo parts (priority RWs, KK estimates, Ketua RW names, panti, needs) "
         "on top of the areas and RWs in the database; --standalone generates a whole "
-        "fictional province first."
+        "fictional province first. Needs come from the package catalogue (load_reference_data)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--standalone",
             action="store_true",
             help="generate the fictional demo province (for a machine without the real data)",
         )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="report what would change, change nothing"
-        )
+        add_dry_run_argument(parser)
 
-    def handle(self, *args, standalone=False, dry_run=False, **options):
+    def handle(
+        self, *args: Any, standalone: bool = False, dry_run: bool = False, **options: Any
+    ) -> None:
         if dry_run:
             self.stdout.write("Dry run: nothing will be saved.")
         if standalone:

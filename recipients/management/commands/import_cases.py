@@ -1,7 +1,8 @@
 """Import the 2020 COVID-19 counts per kelurahan: the month-end files, then the daily series."""
 
 from recipients.importers.base import ImportCommand
-from recipients.importers.cases import import_daily_cases, import_month_end_cases
+from recipients.importers.cases.daily import import_daily_cases
+from recipients.importers.cases.month_end import import_month_end_cases
 
 
 class Command(ImportCommand):

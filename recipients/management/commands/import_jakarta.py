@@ -4,7 +4,8 @@ transaction, on a directory laid out like shared/data."""
 from recipients.demo import generate_demo_parts
 from recipients.importers.areas import import_areas
 from recipients.importers.base import ImportCommand
-from recipients.importers.cases import import_daily_cases, import_month_end_cases
+from recipients.importers.cases.daily import import_daily_cases
+from recipients.importers.cases.month_end import import_month_end_cases
 from recipients.importers.pesantren import import_pesantren
 from recipients.importers.rws import import_rws
 

@@ -1,42 +1,53 @@
-"""`load_data`, what `make run` calls: the real data when there is a data directory (argument
-or KSBB_DATA_DIR), else the fictional demo data set the project generates itself."""
+"""`load_data`, what `make run` calls: the reference data of fixtures/, then the real data when
+there is a data directory (argument or KSBB_DATA_DIR), else the fictional demo data set the
+project generates itself."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command, get_commands
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
-from recipients.importers.base import data_dir_argument
+from recipients.importers.base import add_data_dir_arguments, resolve_data_dir
 from recipients.models import Area, Provenance
 
 
 class Command(BaseCommand):
     help = (
-        "Load the portal's data: import_jakarta on the data directory (argument or "
-        "KSBB_DATA_DIR), or the generated demo data set when there is none. Safe to repeat."
+        "Load the portal's data: the reference data (load_reference_data), then import_jakarta "
+        "on the data directory (argument or KSBB_DATA_DIR), or the generated demo data set "
+        "when there is none. Safe to repeat."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "data_dir",
-            nargs="?",
-            help="directory laid out like shared/data (default: KSBB_DATA_DIR, else demo data)",
-        )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="report what would change, change nothing"
-        )
+    def add_arguments(self, parser: CommandParser) -> None:
+        add_data_dir_arguments(parser, default="KSBB_DATA_DIR, else demo data")
 
-    def handle(self, *args, data_dir=None, dry_run=False, **options):
-        if data_dir or settings.KSBB_DATA_DIR:
-            self.load_real_data(data_dir_argument(data_dir), dry_run)
-        else:
-            self.load_demo_dataset(dry_run)
+    def handle(
+        self, *args: Any, data_dir: str | None = None, dry_run: bool = False, **options: Any
+    ) -> None:
+        # Resolved first: a mistyped directory fails before anything is written.
+        path = resolve_data_dir(data_dir) if data_dir or settings.KSBB_DATA_DIR else None
         if not dry_run:
+            self.load(path, dry_run=False)
             # The map's geometry files exist before the first visitor asks for them.
             call_command("publish_geometry", stdout=self.stdout)
+            return
+        # The demo needs are drawn from the package catalogue, so a dry run keeps the reference
+        # data until the end, then rolls everything back.
+        with transaction.atomic():
+            self.load(path, dry_run=True)
+            transaction.set_rollback(True)
+
+    def load(self, path: Path | None, dry_run: bool) -> None:
+        call_command("load_reference_data", stdout=self.stdout)
+        if path:
+            self.load_real_data(path, dry_run)
+        else:
+            self.load_demo_dataset(dry_run)
 
     def load_real_data(self, path: Path, dry_run: bool) -> None:
         if "import_jakarta" not in get_commands():

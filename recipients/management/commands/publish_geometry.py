@@ -4,11 +4,13 @@ for the web server to serve; run it after imports. The map page also publishes l
 from __future__ import annotations
 
 import time
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand
 
 from ksbb.lib.httpcache import prune
-from recipients.api import GEOMETRY_BUILDERS, publish_geometry, publish_root
+from recipients.layers import LAYERS, publish_layer, publish_root
 
 
 class Command(BaseCommand):
@@ -18,7 +20,7 @@ class Command(BaseCommand):
         "Safe to repeat: unchanged data writes nothing."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--keep-hours",
             type=float,
@@ -26,11 +28,11 @@ class Command(BaseCommand):
             help="keep superseded files this long: cached pages may still link them (default 24)",
         )
 
-    def handle(self, *args, keep_hours: float = 24, **options):
+    def handle(self, *args: Any, keep_hours: float = 24, **options: Any) -> None:
         root = publish_root()
         cutoff = time.time() - keep_hours * 3600
-        for name in GEOMETRY_BUILDERS:
-            path = publish_geometry(name)
+        for name in LAYERS:
+            path = publish_layer(name)
             removed = prune(root, name, ".geojson", [path], cutoff)
             size = path.with_name(path.name + ".gz").stat().st_size
             self.stdout.write(

@@ -1,4 +1,4 @@
-"""Commitments (pledges) of aid against recipients' needs, their lines and their audit trail.
+"""A commitment (pledge) of aid against a recipient's needs, its lines and its number.
 
 A commitment's collaborator contact (phone, e-mail, address) is private: only the donor's own
 link, the recipient's PJ and admins see it. Public pages read through `public()`.
@@ -101,17 +101,9 @@ class CommitmentQuerySet(models.QuerySet):
             )
         )
 
-    def open(self) -> CommitmentQuerySet:
-        """Commitments that still hold reserved quantity (pairs with `is_open`)."""
-        return self.filter(status__in=Commitment.OPEN_STATUSES)
-
     def overdue(self, today: date) -> CommitmentQuerySet:
         """Undelivered commitments past their deadline (pairs with `is_overdue`)."""
         return self.filter(status__in=Commitment.EXPIRABLE_STATUSES, deadline__lt=today)
-
-    def cancellable(self) -> CommitmentQuerySet:
-        """Pairs with `can_be_cancelled`."""
-        return self.filter(status__in=Commitment.CANCELLABLE_STATUSES)
 
 
 class Commitment(models.Model):
@@ -135,7 +127,6 @@ class Commitment(models.Model):
         CANCELLED = "cancelled", _("cancelled")
         EXPIRED = "expired", _("expired")
 
-    OPEN_STATUSES = (Status.SUBMITTED, Status.ACKNOWLEDGED, Status.DELIVERED)
     EXPIRABLE_STATUSES = (Status.SUBMITTED, Status.ACKNOWLEDGED)
     CANCELLABLE_STATUSES = (Status.SUBMITTED, Status.ACKNOWLEDGED)
 
@@ -216,10 +207,6 @@ class Commitment(models.Model):
     @property
     def public_organisation(self) -> str:
         return "" if self.is_anonymous else self.organisation
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in self.OPEN_STATUSES
 
     def is_overdue(self, today: date) -> bool:
         return self.status in self.EXPIRABLE_STATUSES and self.deadline < today
@@ -352,75 +339,3 @@ class CommitmentLine(models.Model):
     @property
     def undelivered(self) -> int:
         return self.quantity - self.delivered
-
-
-class CommitmentEvent(models.Model):
-    """One entry of a commitment's audit trail; its public part is the status timeline."""
-
-    class Action(models.TextChoices):
-        SUBMITTED = "submitted", _("submitted")
-        ACKNOWLEDGED = "acknowledged", _("acknowledged")
-        DELIVERY = "delivery", _("delivery recorded")
-        DONE = "done", _("closed")
-        CANCELLED = "cancelled", _("cancelled")
-        EXPIRED = "expired", _("expired")
-
-    commitment = models.ForeignKey(
-        Commitment, on_delete=models.CASCADE, related_name="events", verbose_name=_("commitment")
-    )
-    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
-    status = models.CharField(_("status after"), max_length=12, choices=Commitment.Status.choices)
-    created = models.DateTimeField(_("time"), default=timezone.now)
-    # A user (PJ, admin) when there is one; otherwise who acted: "donor" or "system".
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("user"),
-    )
-    actor_label = models.CharField(_("actor"), max_length=20)
-    # Quantities moved by the event, per package code (internal: the audit, not the timeline).
-    data = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["created", "id"]
-        verbose_name = _("commitment event")
-        verbose_name_plural = _("commitment events")
-
-    def __str__(self) -> str:
-        return f"{self.commitment_id} {self.action} {self.created:%Y-%m-%d %H:%M}"
-
-
-class ContactAccess(models.Model):
-    """A record that a user saw a collaborator's contact details (phone, e-mail, address).
-
-    Only the recipient's PJ and admins may see them; every view is kept here so an auditor can
-    tell who looked at whose contact, and when.
-    """
-
-    commitment = models.ForeignKey(
-        Commitment,
-        on_delete=models.CASCADE,
-        related_name="contact_accesses",
-        verbose_name=_("commitment"),
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("user"),
-    )
-    viewed_at = models.DateTimeField(_("viewed at"), default=timezone.now)
-    via = models.CharField(_("where"), max_length=50)
-
-    class Meta:
-        ordering = ["-viewed_at", "-id"]
-        verbose_name = _("contact details view")
-        verbose_name_plural = _("contact details views")
-
-    def __str__(self) -> str:
-        return (
-            f"{self.user} viewed {self.commitment_id} ({self.via}) {self.viewed_at:%Y-%m-%d %H:%M}"
-        )

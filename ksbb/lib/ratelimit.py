@@ -1,5 +1,5 @@
 """A per-client request counter in the Django cache (Redis in production, shared by all
-app processes), for the pledge form and letter downloads."""
+app processes); the limits per scope are the setting KSBB_RATE_LIMITS."""
 
 from __future__ import annotations
 
@@ -10,13 +10,10 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-# (requests, seconds) per client IP; settings may override either.
-DEFAULT_LIMITS = {"pledge": (10, 3600), "letter": (60, 3600)}
-
 
 def client_ip(request: HttpRequest) -> str:
     """REMOTE_ADDR, or the address the trusted reverse proxies saw (KSBB_TRUSTED_PROXIES)."""
-    proxies = getattr(settings, "KSBB_TRUSTED_PROXIES", 0)
+    proxies = settings.KSBB_TRUSTED_PROXIES
     forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     forwarded = [a for a in forwarded if a]
     if proxies and len(forwarded) >= proxies:
@@ -25,7 +22,8 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def limits(scope: str) -> tuple[int, int]:
-    return getattr(settings, "KSBB_RATE_LIMITS", {}).get(scope, DEFAULT_LIMITS[scope])
+    """(requests, seconds) allowed per client for `scope`, e.g. "pledge"."""
+    return settings.KSBB_RATE_LIMITS[scope]
 
 
 def is_limited(request: HttpRequest, scope: str) -> bool:
@@ -43,7 +41,8 @@ def is_limited(request: HttpRequest, scope: str) -> bool:
 
 
 def too_many_requests(request: HttpRequest, scope: str) -> HttpResponse:
+    """The 429 page, with Retry-After set to the end of the current window."""
     _limit, period = limits(scope)
-    response = render(request, "commitments/too_many_requests.html", status=429)
+    response = render(request, "too_many_requests.html", status=429)
     response["Retry-After"] = str(period - int(time.time()) % period)
     return response

@@ -3,17 +3,23 @@ recipient kind and a name search, all in the query string so a link restores the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from ksbb.lib.httpcache import get_value
-from recipients.models import Area, Recipient
+from recipients.models import Area, Recipient, RecipientQuerySet
+
+T = TypeVar("T")
+# What the recipients under a filter are built from: a payload cached under a filter's key is
+# rebuilt when one of these changes.
+FILTER_TOPICS = ("areas", "recipients", "needs")
 
 LEVEL_FIELDS = (
     ("kota", Area.Level.KOTA),
@@ -88,11 +94,9 @@ class Filters:
     q: str = ""
     form: RecipientFilterForm | None = None
 
-    def apply(self, recipients: QuerySet[Recipient]) -> QuerySet[Recipient]:
+    def apply(self, recipients: RecipientQuerySet) -> RecipientQuerySet:
         if self.area is not None:
-            recipients = recipients.filter(
-                Q(area_id=self.area.pk) | Q(area__code__startswith=self.area.code + ".")
-            )
+            recipients = recipients.in_area(self.area)
         if self.kind:
             recipients = recipients.filter(kind=self.kind)
         if self.q:
@@ -108,6 +112,13 @@ class Filters:
     def cache_key(self) -> str:
         """A short, stable key for payloads built from this filter."""
         return f"{self.area.code if self.area else ''}|{self.kind}|{self.q.lower()}"
+
+    def cached(self, name: str, build: Callable[[], T]) -> T:
+        """build() once per data version under `name` and this filter. Free-text searches are
+        built each time: caching every string anyone types would let them fill the cache."""
+        if self.q:
+            return build()
+        return get_value(f"{name}:{self.cache_key()}", FILTER_TOPICS, build)
 
     def options(self, index: dict[str, AreaRef]) -> dict[str, list[AreaRef]]:
         """Choices of each area select: the kecamatan of the chosen kota, and so on."""

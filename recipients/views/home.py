@@ -3,49 +3,30 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from recipients.api import case_dates, geometry_urls
-from recipients.models import Need, Provenance, Recipient
-from recipients.views.filters import Filters, area_index, filters_from
-from recipients.views.pages import SORTS, cached_for, with_need_sums
+from recipients.filters import Filters, area_index, filters_from
+from recipients.layers import layer_urls
+from recipients.listing import least_served, totals_for
+from recipients.models import Provenance, Recipient
+from recipients.opendata import case_dates
+
+StrOrPromise = str | Promise
 
 
-def totals_for(filters: Filters) -> dict:
-    """Recipients per kind and need / pledged / delivered for the filter (2 queries, once
-    per data version: the home page is the most visited page)."""
-
-    def build() -> dict:
-        recipients = filters.apply(Recipient.objects.active())
-        counts = dict(recipients.order_by().values_list("kind").annotate(n=Count("id")))
-        needs = Need.objects.filter(recipient__in=recipients.values("pk")).totals()
-        return {"counts": counts, **needs}
-
-    totals = cached_for(filters, f"totals:{filters.cache_key()}", build)
-    counts = totals["counts"]
-    return {
-        # Labels outside the cached value: they follow the request's language.
-        "kinds": [
-            {"kind": kind, "label": label, "count": counts.get(kind, 0)}
-            for kind, label in Recipient.Kind.choices
-        ],
-        "recipients": sum(counts.values()),
-        **{key: totals[key] for key in ("need", "pledged", "delivered")},
-    }
-
-
-def map_config(filters: Filters, dates: list[str], selected_date: str) -> dict:
+def map_config(filters: Filters, selected_date: str) -> dict[str, Any]:
     """What static/js/map.js needs: immutable layer URLs, the filter and the page's labels."""
     return {
         "api": {
-            **geometry_urls(),
+            **layer_urls(),
             "status": reverse("recipients:api-status"),
             "cases": reverse("recipients:api-cases"),
         },
@@ -60,7 +41,7 @@ def map_config(filters: Filters, dates: list[str], selected_date: str) -> dict:
     }
 
 
-def preload_urls(config: dict) -> list[str]:
+def preload_urls(config: dict[str, Any]) -> list[str]:
     """What map.js fetches first, for <link rel=preload>: the browser then downloads it while
     it still loads the scripts (median 740 -> 617 ms to drawn on the bench, one noisy run each)."""
     api = config["api"]
@@ -70,7 +51,7 @@ def preload_urls(config: dict) -> list[str]:
     return urls
 
 
-def map_labels() -> dict:
+def map_labels() -> dict[str, StrOrPromise]:
     """The words map.js writes into popups and the legend, translated here."""
     return {
         "kota": _("Kota/kabupaten"),
@@ -100,25 +81,6 @@ def map_labels() -> dict:
     }
 
 
-def least_served(filters: Filters, limit: int = 5) -> list[dict]:
-    """Where new aid helps most: the least served recipients under the filter (1 query per
-    data version)."""
-
-    def build() -> list[dict]:
-        recipients = with_need_sums(
-            filters.apply(Recipient.objects.active())
-            .select_related("area")
-            .only("name", "area__name")
-        )
-        rows = recipients.filter(remaining__gt=0).order_by(*SORTS["served"])[:limit]
-        return [
-            {"pk": r.pk, "name": r.name, "area_name": r.area.name, "remaining": r.remaining}
-            for r in rows
-        ]
-
-    return cached_for(filters, f"least-served:{filters.cache_key()}:{limit}", build)
-
-
 def date_options(dates: list[str], selected: str) -> str:
     """The <option>s of the report-date select, joined here: as a template loop over the ~120
     dates of 2020 they were a third of the page's rendering time."""
@@ -131,7 +93,7 @@ def date_options(dates: list[str], selected: str) -> str:
     )
 
 
-def leaflet_overrides() -> dict:
+def leaflet_overrides() -> dict[str, Any]:
     # Read per request (django-leaflet reads its settings once, at import), so a test or a
     # deployment without tile access can set LEAFLET_CONFIG["TILES"] = [] and get a plain map.
     return {"TILES": settings.LEAFLET_CONFIG.get("TILES", [])}
@@ -143,7 +105,7 @@ def home(request: HttpRequest) -> HttpResponse:
     selected_date = request.GET.get("date", "")
     if selected_date not in dates:
         selected_date = dates[-1] if dates else ""
-    config = map_config(filters, dates, selected_date)
+    config = map_config(filters, selected_date)
     context = {
         "filters": filters,
         "form": filters.form,

@@ -1,9 +1,12 @@
-"""Template context shared by every page: whether what the portal shows is demo data."""
+"""Template context for every page: whether what the portal shows is demo data (the banner)."""
 
 from __future__ import annotations
 
 from django.core.cache import cache
 from django.db.models import Q
+from django.http import HttpRequest
+
+from recipients.models import RW, Area, Need, Provenance, Recipient
 
 DEMO_FLAGS_KEY = "ksbb:demo-flags"
 # The flags change only when data is loaded or generated (which clears them) or an admin edits
@@ -17,8 +20,6 @@ def demo_flags() -> dict[str, bool]:
     """
     flags = cache.get(DEMO_FLAGS_KEY)
     if flags is None:
-        from recipients.models import RW, Area, Need, Provenance, Recipient
-
         demo = Provenance.DEMO
         dataset = Area.objects.filter(provenance=demo).exists()
         parts = (
@@ -37,5 +38,5 @@ def clear_demo_flags() -> None:
     cache.delete(DEMO_FLAGS_KEY)
 
 
-def portal(request) -> dict[str, bool]:
+def demo(request: HttpRequest) -> dict[str, bool]:
     return demo_flags()

@@ -1,0 +1,75 @@
+"""Reference data that admins may edit afterwards (the package catalogue, later complaint
+channels and offices): Django fixtures in `fixtures/`, loaded without overwriting any edit."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+from pathlib import Path
+
+from django.core import serializers
+from django.db import models, transaction
+
+REFERENCE_DATA_DIR = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What loading one fixture file did."""
+
+    file: str
+    created: int
+    kept: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.file}: {self.created} created, {self.kept} already present (left as they are)"
+        )
+
+
+def load_reference_data(directory: Path = REFERENCE_DATA_DIR) -> list[Loaded]:
+    """Create the fixture rows the database lacks, in one transaction; rows already there are
+    left alone. Files load in name order, so a file may refer to rows of an earlier one."""
+    with transaction.atomic():
+        return [load_fixture(path) for path in sorted(directory.glob("*.json"))]
+
+
+def load_fixture(path: Path) -> Loaded:
+    """Unlike `loaddata`, which overwrites a row with the fixture's values, this creates only the
+    rows that are missing, each found by its unique fields (Package.code): an admin's edit of
+    a name, a value or `is_active` survives every later load. A deleted row comes back."""
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    if any("pk" in row for row in rows):
+        # Primary keys differ from one database to the next; saving one could overwrite an
+        # unrelated row.
+        raise ValueError(f"{path.name}: fixture rows carry no pk; they are found by unique fields")
+    created = kept = 0
+    for item in serializers.deserialize("python", rows):
+        instance = item.object
+        if type(instance)._default_manager.filter(same_row(instance)).exists():
+            kept += 1
+            continue
+        instance.save()
+        for name, values in item.m2m_data.items():
+            getattr(instance, name).set(values)
+        created += 1
+    return Loaded(path.name, created, kept)
+
+
+def same_row(instance: models.Model) -> models.Q:
+    """Matches the rows that share a unique field or a unique constraint with `instance`, i.e.
+    the rows that creating it would duplicate."""
+    meta = instance._meta
+    groups: list[Sequence[str]] = [
+        (field.name,) for field in meta.concrete_fields if field.unique and not field.primary_key
+    ]
+    groups += [constraint.fields for constraint in meta.total_unique_constraints]
+    groups += list(meta.unique_together)
+    if not groups:
+        raise ValueError(f"{meta.label} has no unique field to find a fixture row by")
+    # attname ("area_id") compares a foreign key without fetching the related row.
+    attnames = [[meta.get_field(name).attname for name in group] for group in groups]
+    return reduce(or_, (models.Q(**{a: getattr(instance, a) for a in group}) for group in attnames))
