@@ -15,7 +15,6 @@ import os
 import re
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.parse
@@ -35,7 +34,10 @@ def wrk(url: str, *headers: str) -> float:
     for header in headers:
         args += ["-H", header]
     out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if match is None:
+        raise RuntimeError(f"wrk printed no Requests/sec line:\n{out}")
+    return float(match.group(1))
 
 
 def fetch(path: str, **headers: str) -> tuple[bytes, dict]:
@@ -179,4 +181,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -26,6 +26,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("shapely", "numpy", "openpyxl", "tablib", "django.contrib.gis")
@@ -89,7 +90,9 @@ def _letter_factory():
         def all(self):
             return lines
 
-    Commitment.lines = property(lambda self: _Lines())
+    # Patched for the rest of this throwaway process; patch.object, as a plain assignment of a
+    # property over the related-manager descriptor is (rightly) a type error.
+    mock.patch.object(Commitment, "lines", property(lambda self: _Lines())).start()
     return lambda: render_letter(commitment)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import phonenumbers
 from crispy_forms.helper import FormHelper
@@ -92,8 +93,14 @@ class CommitmentForm(forms.ModelForm):
                 % {"left": need.remaining, "need": need.quantity, "unit": need.package.unit},
                 widget=forms.NumberInput(attrs={"min": 1, "max": max(need.remaining, 1)}),
             )
-        self.fields["collaborator_type"].choices = Commitment.CollaboratorType.choices
-        self.fields["delivery_method"].choices = Commitment.DeliveryMethod.choices
+        for name, choices in (
+            ("collaborator_type", Commitment.CollaboratorType.choices),
+            ("delivery_method", Commitment.DeliveryMethod.choices),
+        ):
+            field = self.fields[name]
+            # A model field with choices becomes a ChoiceField; the radios get no blank choice.
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         self.helper = self._layout()
 
@@ -157,8 +164,9 @@ class CommitmentForm(forms.ModelForm):
             raise forms.ValidationError(_("This submission looks automated."), code="spam")
         return ""
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("delivery_date"), data.get("deadline")
         if start and end and end < start:
             self.add_error(
@@ -245,10 +253,17 @@ class CommitmentForm(forms.ModelForm):
         self.instance = construct_instance(self, self.instance, self._meta.fields)
 
 
+class AreaChoiceField(forms.ModelChoiceField):
+    """Areas indented by level below kota, so the list reads as the hierarchy."""
+
+    def label_from_instance(self, obj: Area) -> str:
+        return f"{'— ' * (obj.level - Area.Level.KOTA)}{obj.name}"
+
+
 class CommitmentFilterForm(forms.Form):
     """The public list's filters; an invalid value is reported and ignored, never a 500."""
 
-    area = forms.ModelChoiceField(
+    area = AreaChoiceField(
         queryset=Area.objects.filter(level__gte=Area.Level.KOTA),
         to_field_name="code",
         required=False,
@@ -279,12 +294,6 @@ class CommitmentFilterForm(forms.Form):
         required=False, label=_("Delivery until"), widget=forms.DateInput(attrs={"type": "date"})
     )
     recipient = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["area"].label_from_instance = lambda a: (
-            f"{'— ' * (a.level - Area.Level.KOTA)}{a.name}"
-        )
 
     def filter(self, queryset: QuerySet[Commitment]) -> QuerySet[Commitment]:
         """`queryset` narrowed by every valid filter; an invalid one is left out on its own,

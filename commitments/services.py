@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F
@@ -20,6 +21,9 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment, CommitmentEvent, CommitmentLine, NumberCounter
 from recipients.models import Need, Package
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +48,7 @@ class AlreadyCovered(Exception):
 class TransitionNotAllowed(Exception):
     """The commitment's status does not allow this step."""
 
-    def __init__(self, commitment: Commitment, action: str):
+    def __init__(self, commitment: Commitment, action: StrOrPromise):
         self.commitment, self.action = commitment, action
         self.message = _("This commitment is %(status)s; it cannot be %(action)s now.") % {
             "status": commitment.get_status_display(),

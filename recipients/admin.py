@@ -4,6 +4,8 @@ geometry, CSV/XLSX import and export, and the change history of recipients, need
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict, cast
+
 from django.contrib import admin
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
@@ -15,8 +17,11 @@ from ksbb.lib import geometry
 from ksbb.lib.leaflet_fields import AREA_TYPES, POINT, GeoJSONMapAdminMixin
 
 from .listing import percent
-from .models import RW, Area, CaseReport, Need, Package, Recipient, within_q
+from .models import RW, Area, CaseReport, Need, Package, Recipient, RecipientQuerySet, within_q
 from .resources import NeedResource, RecipientResource
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 admin.site.site_header = _("KSBB Portal administration")
 admin.site.site_title = _("KSBB Portal administration")
@@ -65,7 +70,7 @@ class ImportExportPermissionsMixin(ImportExportMixin):
         return self.has_add_permission(request) and self.has_change_permission(request)
 
 
-class PartialImportMixin:
+class PartialImportMixin(ImportExportMixin):
     """Lets the admin confirm a file whose preview shows invalid rows.
 
     django-import-export offers "Confirm" only when every row is valid. Our resources turn
@@ -113,6 +118,10 @@ class AreaAdmin(GeoJSONMapAdminMixin, admin.ModelAdmin):
         )
 
 
+class _HasRecipient(TypedDict):
+    has_recipient: bool
+
+
 @admin.register(RW)
 class RWAdmin(GeoJSONMapAdminMixin, admin.ModelAdmin):
     list_display = [
@@ -147,7 +156,7 @@ class RWAdmin(GeoJSONMapAdminMixin, admin.ModelAdmin):
         )
 
     @admin.display(boolean=True, description=_("recipient"), ordering="has_recipient")
-    def has_recipient(self, rw: RW) -> bool:
+    def has_recipient(self, rw: WithAnnotations[RW, _HasRecipient]) -> bool:
         return rw.has_recipient
 
     def save_model(self, request, obj: RW, form, change: bool) -> None:
@@ -211,11 +220,11 @@ class RecipientAdmin(
     list_per_page = 100
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Recipient]:
+        # The admin reads through Recipient's default manager, hence a RecipientQuerySet.
+        recipients = cast(RecipientQuerySet, super().get_queryset(request))
         # One query for the whole page: area and RW joined, need totals aggregated.
         return (
-            super()
-            .get_queryset(request)
-            .select_related("area", "rw")
+            recipients.select_related("area", "rw")
             .defer(*_without_geometry("area"), *_without_geometry("rw"))
             .with_need_sums()
         )

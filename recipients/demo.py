@@ -89,6 +89,10 @@ def person_name(rng: random.Random) -> str:
     return f"{rng.choice(GIVEN_NAMES)} {rng.choice(SECOND_NAMES)}"
 
 
+# Each kelurahan's boundary by area pk, parsed once (None where it has none).
+Shapes = dict[int, BaseGeometry | None]
+
+
 def geometry(geojson: dict | None) -> BaseGeometry | None:
     """A valid shapely geometry from GeoJSON, or None when missing or unusable."""
     try:
@@ -157,7 +161,8 @@ class Batch:
         # One parametrised UPDATE run for every row: bulk_update() builds a CASE per field and
         # row, which costs ten seconds of CPU on 2,700 RWs; .update() per row, a round trip each.
         names = ["households", "households_provenance", "ketua_name", "ketua_provenance"]
-        columns = [RW._meta.get_field(name).column for name in names]
+        concrete = {field.name: field for field in RW._meta.concrete_fields}
+        columns = [concrete[name].column for name in names]
         sql = "UPDATE {} SET {} WHERE {} = %s".format(
             connection.ops.quote_name(RW._meta.db_table),
             ", ".join(f"{connection.ops.quote_name(column)} = %s" for column in columns),
@@ -295,7 +300,7 @@ def panti_count(kelurahan_count: int) -> int:
     return min(10, max(3, int(kelurahan_count / 5 + 0.5)))
 
 
-def add_panti(kelurahan: list[Area], shapes: dict, batch: Batch) -> None:
+def add_panti(kelurahan: list[Area], shapes: Shapes, batch: Batch) -> None:
     """Panti asuhan, disabilitas and jompo in turn, each in a kelurahan drawn per kota."""
     by_kota: dict[str, list[Area]] = defaultdict(list)
     for kel in kelurahan:
@@ -308,7 +313,7 @@ def add_panti(kelurahan: list[Area], shapes: dict, batch: Batch) -> None:
 
 
 def add_institution(
-    kind: str, key: str, candidates: list[Area], shapes: dict, batch: Batch
+    kind: Recipient.Kind, key: str, candidates: list[Area], shapes: Shapes, batch: Batch
 ) -> None:
     """One demo institution in a kelurahan drawn from the candidates (sorted by code)."""
     rng = rng_for(key)
@@ -373,7 +378,9 @@ def add_initial_needs(summary: Summary) -> None:
     for recipient in recipients:
         for code in needs_rule(recipient):
             package = packages.get(code)
-            quantity = package.need_for(recipient) if package else None
+            if package is None:
+                continue
+            quantity = package.need_for(recipient)
             if not quantity or (recipient.pk, package.pk) in touched:
                 continue
             need = needs.get((recipient.pk, package.pk))

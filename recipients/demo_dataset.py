@@ -12,6 +12,7 @@ from ksbb.lib.geometry import to_geojson
 from recipients.demo import (
     DEMO,
     Batch,
+    Shapes,
     add_institution,
     generate_demo_parts,
     geometry,
@@ -124,7 +125,8 @@ def add_demo_cases(kel: Area, summary: Summary) -> None:
 
 def add_demo_institutions(summary: Summary) -> None:
     """Pesantren and one other recipient per kota: only the fictional province has them."""
-    batch, shapes = Batch(summary), {}
+    batch = Batch(summary)
+    shapes: Shapes = {}
     for kota_code, _name in KOTA:
         members = list(Area.objects.kelurahan().filter(code__startswith=kota_code + "."))
         shapes.update((kel.pk, geometry(kel.boundary)) for kel in members)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -66,8 +66,9 @@ class RecipientFilterForm(forms.Form):
         super().__init__(data)
         self.index = index
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         area = None
         for name, level in LEVEL_FIELDS:
             code = cleaned.get(name)

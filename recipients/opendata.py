@@ -85,10 +85,12 @@ def case_dates() -> list[str]:
 
 
 def cases_data(day: str | None, dates: list[str]) -> dict[str, Any]:
-    """Case counts per kelurahan code on one report date (1 query)."""
+    """Case counts per kelurahan code on one report date (1 query; none without a date)."""
+    on_day = (
+        CaseReport.objects.none() if day is None else CaseReport.objects.filter(report_date=day)
+    )
     reports = (
-        CaseReport.objects.filter(report_date=day)
-        .select_related("kelurahan")
+        on_day.select_related("kelurahan")
         .only(
             "kelurahan__code",
             "schema",
@@ -103,14 +105,15 @@ def cases_data(day: str | None, dates: list[str]) -> dict[str, Any]:
         )
         .order_by("kelurahan__code")
     )
-    schema, source, per = None, "", {}
+    schema: str | None = None
+    source, per = "", {}
     for report in reports:
         schema, source = report.schema, report.source
         per[report.kelurahan.code] = report.counts()
     return {
         "date": day,
         "schema": schema,
-        "terms": CaseReport.TERMS.get(schema, {}),
+        "terms": CaseReport.TERMS.get(schema, {}) if schema is not None else {},
         "source": source,
         "dates": dates,
         "kelurahan": per,

@@ -7,9 +7,10 @@ its row and the good rows of the same file can still be imported.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist, ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import ModelInstanceLoader
@@ -18,6 +19,9 @@ from ksbb.lib.leaflet_fields import POINT, clean_geometry
 from ksbb.lib.spreadsheet import neutralise, restore
 
 from .models import RW, Area, Need, Package, Recipient
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class SafeModelResource(resources.ModelResource):
@@ -40,7 +44,14 @@ class SafeModelResource(resources.ModelResource):
 class LookupWidget(widgets.ForeignKeyWidget):
     """A foreign key looked up by a natural value; an unknown value is a row error."""
 
-    def __init__(self, model, field: str, message: str, defer: tuple[str, ...] = (), **kwargs):
+    def __init__(
+        self,
+        model: type[models.Model],
+        field: str,
+        message: StrOrPromise,
+        defer: tuple[str, ...] = (),
+        **kwargs: Any,
+    ):
         super().__init__(model, field=field, **kwargs)
         self.message, self.defer = message, defer
 
@@ -58,7 +69,7 @@ class LookupWidget(widgets.ForeignKeyWidget):
 class ChoiceWidget(widgets.CharWidget):
     """A choice given by its stored value (`panti_asuhan`), checked against the choices."""
 
-    def __init__(self, choices: type, **kwargs: Any):
+    def __init__(self, choices: type[models.Choices], **kwargs: Any):
         super().__init__(**kwargs)
         self.choices = choices
 

@@ -335,6 +335,7 @@ def test_field_closes_an_open_ring_and_drops_heights():
     field = GeoJSONGeometryField(geom_types=AREA_TYPES)
     ring = [[106.8, -6.2, 5], [106.81, -6.2], [106.81, -6.19], [106.8, -6.19]]
     cleaned = field.clean(json.dumps({"type": "Polygon", "coordinates": [ring]}))
+    assert cleaned is not None
     assert cleaned["coordinates"][0][0] == cleaned["coordinates"][0][-1] == [106.8, -6.2]
 
 

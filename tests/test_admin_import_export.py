@@ -11,8 +11,11 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Model
 from django.urls import reverse
-from openpyxl import load_workbook
+from import_export.admin import ImportExportMixin
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from recipients.models import Need, Recipient
 
@@ -61,10 +64,18 @@ def url(model: str, action: str) -> str:
     return reverse(f"admin:recipients_{model}_{action}")
 
 
-def format_index(model, name: str, export: bool = False) -> int:
-    model_admin = admin.site._registry[model]
+def format_index(model: type[Model], name: str, export: bool = False) -> int:
+    model_admin = admin.site.get_model_admin(model)
+    assert isinstance(model_admin, ImportExportMixin)
     formats = model_admin.get_export_formats() if export else model_admin.get_import_formats()
     return [f.__name__ for f in formats].index(name)
+
+
+def active_sheet(workbook: Workbook) -> Worksheet:
+    """The sheet a workbook opens on: in these files always a worksheet, never a chart."""
+    sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
+    return sheet
 
 
 def csv_file(rows: list[list[object]], name: str = "data.csv") -> SimpleUploadedFile:
@@ -227,7 +238,7 @@ def export(client, model, file_format: str):
     """Post the export form with every column ticked, as its defaults are."""
     name = model._meta.model_name
     form = client.get(url(name, "export")).context["form"]
-    data = {field: "on" for field in form.fields if field.startswith(name)}
+    data: dict[str, str | int] = {field: "on" for field in form.fields if field.startswith(name)}
     data["format"] = format_index(model, file_format, export=True)
     return client.post(url(name, "export"), data)
 
@@ -256,7 +267,7 @@ def test_need_xlsx_export(admin_client, recipient_a, recipient_b):
     Need.objects.filter(recipient=recipient_a).update(pledged=20, delivered=10)
     response = export(admin_client, Need, "XLSX")
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = active_sheet(load_workbook(io.BytesIO(response.content)))
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == NEED_COLUMNS
     by_name = {row[1]: dict(zip(NEED_COLUMNS, row, strict=True)) for row in rows[1:]}
@@ -269,7 +280,7 @@ def test_need_xlsx_export(admin_client, recipient_a, recipient_b):
 def test_export_follows_the_changelist_filters(admin_client, recipient_a, recipient_b):
     name = "recipient"
     form = admin_client.get(url(name, "export")).context["form"]
-    data = {field: "on" for field in form.fields if field.startswith(name)}
+    data: dict[str, str | int] = {field: "on" for field in form.fields if field.startswith(name)}
     data["format"] = format_index(Recipient, "CSV", export=True)
     response = admin_client.post(url(name, "export") + "?kind__exact=rw", data)
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -279,14 +290,18 @@ def test_export_follows_the_changelist_filters(admin_client, recipient_a, recipi
 def test_recipient_named_like_a_formula_is_inert_in_csv_and_xlsx_exports(admin_client, recipient_a):
     Recipient.objects.filter(pk=recipient_a.pk).update(name="=1+1", pj_name="@SUM(A1)")
     response = export(admin_client, Recipient, "CSV")
-    [row] = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
-    assert (row["name"], row["pj_name"], row["area"]) == ("'=1+1", "'@SUM(A1)", "31.71.01.1001")
+    [csv_row] = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    assert (csv_row["name"], csv_row["pj_name"], csv_row["area"]) == (
+        "'=1+1",
+        "'@SUM(A1)",
+        "31.71.01.1001",
+    )
     response = export(admin_client, Need, "XLSX")
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    [row] = list(sheet.iter_rows(min_row=2))
-    cell = row[NEED_COLUMNS.index("recipient_name")]
+    sheet = active_sheet(load_workbook(io.BytesIO(response.content)))
+    [cells] = list(sheet.iter_rows(min_row=2))
+    cell = cells[NEED_COLUMNS.index("recipient_name")]
     assert (cell.data_type, cell.value) == ("s", "'=1+1")  # text, not a formula ("f")
-    assert row[NEED_COLUMNS.index("quantity")].value == 120  # numbers stay numbers
+    assert cells[NEED_COLUMNS.index("quantity")].value == 120  # numbers stay numbers
 
 
 def test_a_neutralised_export_imports_back_unchanged(admin_client, recipient_a):
@@ -330,10 +345,8 @@ def test_staff_with_view_permission_can_export_but_not_import(client, staff, rec
 
 
 def test_xlsx_import_previews_and_saves(admin_client, areas):
-    from openpyxl import Workbook
-
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = active_sheet(workbook)
     sheet.append(["source_key", "kind", "name", "area", "residents"])
     sheet.append(["xlsx:1", "panti_asuhan", "Panti Dari Excel", areas["kelurahan_b"].code, 12])
     content = io.BytesIO()

@@ -76,7 +76,7 @@ def test_a_changed_need_changes_status_etag_and_figures(
 def test_a_need_change_leaves_geometry_cached(client, recipient_a, django_assert_num_queries):
     url = reverse("recipients:api-rw")
     client.get(url)
-    Need.objects.filter(recipient=recipient_a).first().save()
+    Need.objects.get(recipient=recipient_a).save()
     with django_assert_num_queries(0):
         client.get(url)
 

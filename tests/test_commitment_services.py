@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -138,7 +139,8 @@ def test_cancel_releases_everything(recipient_a, sembako, need):
     assert commitment.status == Commitment.Status.CANCELLED
     assert not commitment.is_valid
     assert _need(need) == (0, 0)
-    assert commitment.events.last().actor_label == "donor"
+    event = commitment.events.last()
+    assert event is not None and event.actor_label == "donor"
 
 
 @pytest.mark.parametrize(
@@ -153,19 +155,19 @@ def test_cancel_releases_everything(recipient_a, sembako, need):
 def test_transitions_are_refused_from_other_statuses(
     recipient_a, sembako, need, step, allowed_from
 ):
+    steps: dict[str, Callable[[Commitment], object]] = {
+        "acknowledge": lambda c: services.acknowledge(commitment=c, by=None),
+        "cancel": lambda c: services.cancel(commitment=c),
+        "close": lambda c: services.close(commitment=c, by=None),
+        "deliver": lambda c: services.record_delivery(
+            commitment=c, quantities={c.lines.get().pk: 1}, by=None
+        ),
+    }
+    call = steps[step]
     for status in Commitment.Status.values:
         commitment = make_commitment(recipient_a, {sembako: 1})
         Commitment.objects.filter(pk=commitment.pk).update(status=status)
         commitment.refresh_from_db()
-        line = commitment.lines.get()
-        call = {
-            "acknowledge": lambda c: services.acknowledge(commitment=c, by=None),
-            "cancel": lambda c: services.cancel(commitment=c),
-            "close": lambda c: services.close(commitment=c, by=None),
-            "deliver": lambda c, line=line: services.record_delivery(
-                commitment=c, quantities={line.pk: 1}, by=None
-            ),
-        }[step]
         if status in allowed_from:
             call(commitment)
         else:

@@ -155,6 +155,7 @@ def test_demo_dataset_has_case_reports_in_both_schemas_of_2020():
     assert not june.filter(odp__isnull=True).exists()
     assert not july_on.filter(suspek__isnull=True).exists()
     kel = Area.objects.kelurahan().first()
+    assert kel is not None
     history = list(kel.case_reports.order_by("report_date"))
     for before, after in zip(history, history[1:], strict=False):
         assert after.positif >= before.positif and after.sembuh >= before.sembuh
@@ -219,6 +220,7 @@ def test_priority_rws_get_a_demo_ketua_and_a_demo_recipient_inside_the_rw(areas)
     parts()
     recipient = Recipient.objects.get(kind=Recipient.Kind.PRIORITY_RW)
     rw = recipient.rw
+    assert rw is not None
     assert recipient.source_key == f"rw:31.71.01.1001:{rw.number}"
     assert recipient.name == f"RW {rw.number:02d} Gambir"
     assert (recipient.provenance, recipient.area) == (Provenance.DEMO, areas["kelurahan_a"])
@@ -226,6 +228,7 @@ def test_priority_rws_get_a_demo_ketua_and_a_demo_recipient_inside_the_rw(areas)
     assert recipient.pj_name == rw.ketua_name
     given, second = rw.ketua_name.split()
     assert given in demo.GIVEN_NAMES and second in demo.SECOND_NAMES
+    assert rw.boundary is not None and recipient.location is not None
     assert shape(rw.boundary).contains(Point(recipient.location["coordinates"]))
     assert recipient.needs.get().quantity == rw.households
 
@@ -286,6 +289,7 @@ def test_second_run_creates_and_updates_nothing(areas):
 def test_values_edited_by_hand_survive_another_run(areas):
     parts()
     panti = Recipient.objects.filter(kind=Recipient.Kind.PANTI_ASUHAN).first()
+    assert panti is not None
     Recipient.objects.filter(pk=panti.pk).update(name="Panti Nyata", residents=7, pj_name="")
     parts()
     panti.refresh_from_db()
@@ -333,6 +337,7 @@ def test_pesantren_without_residents_get_demo_residents_and_others_keep_theirs(a
     parts()
     empty.refresh_from_db()
     known.refresh_from_db()
+    assert empty.residents is not None
     assert 40 <= empty.residents <= 400 and empty.residents_provenance == "demo"
     assert (known.residents, known.residents_provenance) == (120, "official")
     assert empty.provenance == Provenance.OFFICIAL  # the record itself stays official

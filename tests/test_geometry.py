@@ -45,7 +45,7 @@ def test_repair_turns_a_bowtie_into_two_triangles_and_says_why():
 
     assert repaired.geom_type == "MultiPolygon" and repaired.is_valid
     assert repaired.area == pytest.approx(0.5)
-    assert reason.startswith("Self-intersection")
+    assert reason is not None and reason.startswith("Self-intersection")
 
 
 def test_repair_leaves_a_valid_polygon_alone():

@@ -104,16 +104,19 @@ def test_imports_the_tree_with_boundaries_and_sums(db, area_dir):
     assert "areas: 6 created, 0 updated, 0 unchanged, 5 skipped" in out
     kota = Area.objects.get(code="31.71")
     assert kota.name == "Jakarta Pusat"
-    assert kota.level == Area.Level.KOTA and kota.parent.code == "31"
+    assert kota.level == Area.Level.KOTA
+    assert kota.parent is not None and kota.parent.code == "31"
     gambir = Area.objects.get(code="31.71.01.1001")
     assert (gambir.population, gambir.households) == (3088, 1088)
-    assert gambir.parent.code == "31.71.01"
+    assert gambir.parent is not None and gambir.parent.code == "31.71.01"
     assert gambir.provenance == "official" and "Dukcapil" in gambir.source
+    assert gambir.centroid_lat is not None and gambir.centroid_lon is not None
     assert -6.18 < gambir.centroid_lat < -6.17 and 106.81 < gambir.centroid_lon < 106.82
     # The kecamatan, kota and province sum their kelurahan and dissolve their boundaries.
     for code in ("31.71.01", "31.71", "31"):
         area = Area.objects.get(code=code)
         assert (area.population, area.households) == (4088, 1388)
+        assert area.boundary is not None
         assert area.boundary["type"] == "Polygon"  # two adjacent squares merge into one
         assert area.boundary_web and rfc7946_errors(area.boundary_web) == []
 

@@ -71,7 +71,7 @@ def record(id_: str, nspp: str, name: str, address: str, kota: str = "3175") -> 
     }
 
 
-def write_records(data_dir: Path, records: list, name: str = "3175.json") -> None:
+def write_records(data_dir: Path, records: object, name: str = "3175.json") -> None:
     folder = data_dir / "kemenag-pesantren" / "pesantren"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_text(json.dumps(records))
@@ -130,6 +130,7 @@ def test_pesantren_whose_address_names_a_kelurahan_is_placed_there(data_dir, are
     assert pesantren.kind == Recipient.Kind.PESANTREN
     assert pesantren.area == areas_timur["Balekambang"]
     assert pesantren.location_approximate is False
+    assert pesantren.location is not None
     lon, lat = pesantren.location["coordinates"]
     assert abs(lat - -6.283) < 0.0016 and abs(lon - 106.850) < 0.0016
     assert (pesantren.name, pesantren.pj_name) == ("Al Kenaniyah", "KH. Ahmad Contoh")
@@ -143,6 +144,7 @@ def test_pesantren_without_a_kelurahan_sits_at_its_kota_flagged_approximate(data
     pesantren = Recipient.objects.get(source_key="pesantren:510031750003")
     assert pesantren.area == areas_timur["kota"]
     assert pesantren.location_approximate is True
+    assert pesantren.location is not None
     lon, lat = pesantren.location["coordinates"]
     assert abs(lat - -6.25) < 0.005 and abs(lon - 106.90) < 0.005
     assert summary.notes == [

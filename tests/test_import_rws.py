@@ -90,6 +90,7 @@ def test_split_rw_is_merged_into_one_multipolygon(data_dir):
     out = run("import_rws", data_dir)
 
     rw = RW.objects.get(kelurahan__code="31.71.01.1001", number=2)
+    assert rw.boundary is not None
     assert rw.boundary["type"] == "MultiPolygon"
     assert len(rw.boundary["coordinates"]) == 2
     assert "1 RWs came as several polygons and were merged" in out
@@ -101,6 +102,7 @@ def test_two_codes_with_one_number_in_one_kelurahan_are_merged(data_dir):
 
     rw = RW.objects.get(kelurahan__code="31.71.01.1001", number=3)
     assert rw.source_ref == f"31730100010,{BPS_GAMBIR}003000"
+    assert rw.boundary is not None
     assert rw.boundary["type"] == "Polygon"  # the two halves overlap
     assert "RW 03 Gambir: merged source RWs" in out
 
@@ -109,6 +111,7 @@ def test_invalid_bowtie_is_repaired_and_reported(data_dir):
     out = run("import_rws", data_dir)
 
     rw = RW.objects.get(kelurahan__code="31.71.01.1002", number=1)
+    assert rw.boundary is not None
     assert rw.boundary["type"] == "MultiPolygon"  # the two triangles of the bowtie
     assert "jakarta_rw.geojson, row 6: RW 01 Gambir" in out
     assert "invalid polygon repaired (Self-intersection" in out

@@ -33,6 +33,12 @@ def run(*args: str, **options) -> str:
     return out.getvalue()
 
 
+def printed_password(output: str) -> str:
+    match = PASSWORD.search(output)
+    assert match, output
+    return match.group(1)
+
+
 def counts() -> tuple[int, ...]:
     models = (Area, RW, Recipient, Need, CaseReport)
     return tuple(model.objects.count() for model in models)
@@ -184,7 +190,7 @@ def test_generate_demo_dry_run_saves_nothing(areas):
 
 def test_create_demo_admin_prints_a_working_random_password_once():
     output = run("create_demo_admin")
-    password = PASSWORD.search(output).group(1)
+    password = printed_password(output)
     user = get_user_model().objects.get(username="admin")
     assert user.is_superuser and user.is_staff
     assert user.check_password(password)
@@ -193,7 +199,7 @@ def test_create_demo_admin_prints_a_working_random_password_once():
 
 
 def test_second_run_prints_no_password_and_keeps_the_old_one():
-    password = PASSWORD.search(run("create_demo_admin")).group(1)
+    password = printed_password(run("create_demo_admin"))
     output = run("create_demo_admin")
     assert "already exists" in output
     assert not PASSWORD.search(output)
@@ -201,17 +207,17 @@ def test_second_run_prints_no_password_and_keeps_the_old_one():
 
 
 def test_reset_password_prints_a_new_password():
-    old = PASSWORD.search(run("create_demo_admin")).group(1)
-    new = PASSWORD.search(run("create_demo_admin", reset_password=True)).group(1)
+    old = printed_password(run("create_demo_admin"))
+    new = printed_password(run("create_demo_admin", reset_password=True))
     assert new != old
     user = get_user_model().objects.get(username="admin")
     assert user.check_password(new) and not user.check_password(old)
 
 
 def test_two_databases_get_different_passwords_none_of_them_in_the_code():
-    first = PASSWORD.search(run("create_demo_admin")).group(1)
+    first = printed_password(run("create_demo_admin"))
     get_user_model().objects.all().delete()  # as on a second, fresh database
-    second = PASSWORD.search(run("create_demo_admin")).group(1)
+    second = printed_password(run("create_demo_admin"))
     assert first != second
     source = Path(create_demo_admin.__file__).read_text()
     assert first not in source and second not in source

@@ -41,7 +41,7 @@ def form_for(recipient, **overrides) -> CommitmentForm:
     return CommitmentForm(good_data(**overrides), recipient=recipient, today=TODAY)
 
 
-def codes(form: CommitmentForm, field: str) -> set[str]:
+def codes(form: CommitmentForm, field: str) -> set[str | None]:
     return {error.code for error in form.errors.as_data().get(field, [])}
 
 

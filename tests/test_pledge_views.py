@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -87,6 +88,7 @@ def test_submitting_reserves_redirects_to_the_private_page_and_mails(
     assert donor.to == ["rina@example.com"]
     assert commitment.number in donor.subject
     assert commitment.private_url in donor.body
+    assert isinstance(donor, EmailMultiAlternatives)
     assert donor.alternatives[0][1] == "text/html"
     ((name, content, mimetype),) = donor.attachments
     assert (name, mimetype) == (f"{commitment.number}.pdf", "application/pdf")
@@ -179,9 +181,14 @@ def test_letter_is_rendered_once_and_again_only_when_its_content_changes(
 ):
     from commitments import letter
 
-    calls = []
+    calls: list[Commitment] = []
     real = letter.render_letter
-    monkeypatch.setattr(letter, "render_letter", lambda c: calls.append(1) or real(c))
+
+    def counting_render_letter(commitment: Commitment) -> bytes:
+        calls.append(commitment)
+        return real(commitment)
+
+    monkeypatch.setattr(letter, "render_letter", counting_render_letter)
     commitment = make_commitment(recipient_a, {packages["sembako"]: 5})
     first = letter.letter_pdf(commitment)
     again = letter.letter_pdf(Commitment.objects.get(pk=commitment.pk))

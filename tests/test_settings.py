@@ -12,6 +12,7 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -72,6 +73,13 @@ def read_settings(expression: str, **env: str) -> object:
     return json.loads(result.stdout)
 
 
+def read_dict_setting(expression: str, **env: str) -> dict[str, Any]:
+    """Like read_settings, for a setting that is a dictionary (a database, a cache)."""
+    value = read_settings(expression, **env)
+    assert isinstance(value, dict), value
+    return value
+
+
 def test_production_settings_pass_check_deploy_without_warnings():
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -91,20 +99,20 @@ def test_debug_off_allows_no_host_by_default():
 
 
 def test_postgresql_keeps_connections_open_with_health_checks():
-    database = read_settings("s.DATABASES['default']", **PRODUCTION)
+    database = read_dict_setting("s.DATABASES['default']", **PRODUCTION)
     assert database["ENGINE"] == "django.db.backends.postgresql"
     assert database["CONN_MAX_AGE"] > 0
     assert database["CONN_HEALTH_CHECKS"] is True
 
 
 def test_redis_url_selects_the_shared_redis_cache():
-    cache = read_settings("s.CACHES['default']", **PRODUCTION)
+    cache = read_dict_setting("s.CACHES['default']", **PRODUCTION)
     assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert cache["LOCATION"] == PRODUCTION["REDIS_URL"]
 
 
 def test_default_database_is_the_sqlite_file_in_the_project():
-    database = read_settings("s.DATABASES['default']")
+    database = read_dict_setting("s.DATABASES['default']")
     assert database["ENGINE"] == "django.db.backends.sqlite3"
     assert Path(database["NAME"]) == BASE_DIR / "db.sqlite3"
 

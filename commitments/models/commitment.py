@@ -235,12 +235,13 @@ class Commitment(models.Model):
     @property
     def status_css(self) -> str:
         """Bootstrap colour of the status badge."""
-        return {
+        colours: dict[str, str] = {
             self.Status.SUBMITTED: "primary",
             self.Status.ACKNOWLEDGED: "info",
             self.Status.DELIVERED: "success",
             self.Status.DONE: "success",
-        }.get(self.status, "secondary")
+        }
+        return colours.get(self.status, "secondary")
 
     @property
     def area_path(self) -> str:

@@ -61,7 +61,8 @@ def normalise(geometry: Geometry | None) -> Geometry | None:
     if not geometry:
         return None
     kind = geometry.get("type")
-    coords = geometry.get("coordinates")
+    # Nested lists whose depth depends on `kind`: no static type says more than Any.
+    coords: Any = geometry.get("coordinates")
     if kind == "Point":
         return point(coords[0], coords[1])
     if kind == "Polygon":
@@ -88,7 +89,8 @@ def rfc7946_errors(geometry: Geometry | None) -> list[str]:
     errors: list[str] = []
     if geometry is None:
         return errors
-    kind, coords = geometry.get("type"), geometry.get("coordinates")
+    kind = geometry.get("type")
+    coords: Any = geometry.get("coordinates")  # nesting depends on `kind`, as in normalise()
 
     def check_position(pos: list) -> None:
         if not in_range(pos[0], pos[1]):

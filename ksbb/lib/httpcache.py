@@ -146,7 +146,9 @@ class _Memo:
     """A small per-process LRU of payloads, so a warm process skips even the cache fetch."""
 
     def __init__(self, size: int = 32):
-        self.size, self.items, self.lock = size, OrderedDict(), Lock()
+        self.size = size
+        self.items: OrderedDict[str, Any] = OrderedDict()
+        self.lock = Lock()
 
     def get(self, key: str) -> Any:
         with self.lock:

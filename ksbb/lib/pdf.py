@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -133,7 +134,7 @@ class PdfHTML(HTML):
         return [_local.ua_stylesheet]
 
 
-def html_to_pdf(html: str, stylesheets: list[CSS] = ()) -> bytes:
+def html_to_pdf(html: str, stylesheets: Sequence[CSS] = ()) -> bytes:
     document = PdfHTML(string=html, base_url=base_url(), url_fetcher=url_fetcher())
     return document.write_pdf(stylesheets=list(stylesheets), font_config=font_config())
 

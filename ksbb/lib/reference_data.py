@@ -9,9 +9,13 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.core import serializers
 from django.db import models, transaction
+
+if TYPE_CHECKING:
+    from django.db.models.options import Options
 
 REFERENCE_DATA_DIR = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -53,7 +57,7 @@ def load_fixture(path: Path) -> Loaded:
             kept += 1
             continue
         instance.save()
-        for name, values in item.m2m_data.items():
+        for name, values in (item.m2m_data or {}).items():
             getattr(instance, name).set(values)
         created += 1
     return Loaded(path.name, created, kept)
@@ -71,5 +75,12 @@ def same_row(instance: models.Model) -> models.Q:
     if not groups:
         raise ValueError(f"{meta.label} has no unique field to find a fixture row by")
     # attname ("area_id") compares a foreign key without fetching the related row.
-    attnames = [[meta.get_field(name).attname for name in group] for group in groups]
+    attnames = [[_attname(meta, name) for name in group] for group in groups]
     return reduce(or_, (models.Q(**{a: getattr(instance, a) for a in group}) for group in attnames))
+
+
+def _attname(meta: Options[Any], name: str) -> str:
+    field = meta.get_field(name)
+    # Unique fields and unique constraints name concrete fields (Django's checks refuse others).
+    assert isinstance(field, models.Field)
+    return field.attname

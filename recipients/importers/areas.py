@@ -209,7 +209,7 @@ def add_aggregates(rows: dict[str, dict[str, Any]]) -> None:
             for figure in ("population", "households"):
                 known = [kid[figure] for kid in kids if kid[figure] is not None]
                 rows[code][figure] = sum(known) if known else None
-    for level in Area.Level.values:
+    for level in Area.Level:
         level_rows = [row for row in rows.values() if row["level"] == level and row["boundary"]]
         simple = geometry.simplify_coverage([row["boundary"] for row in level_rows])
         for row, web in zip(level_rows, simple, strict=True):

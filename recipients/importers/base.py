@@ -67,9 +67,9 @@ class Summary:
 
 def upsert(model: type[M], summary: Summary, lookup: dict[str, Any], values: dict[str, Any]) -> M:
     """Create or update one row, counting it; saves only the fields whose value changed."""
-    obj = model.objects.filter(**lookup).first()
+    obj = model._default_manager.filter(**lookup).first()
     if obj is None:
-        obj = model.objects.create(**lookup, **values)
+        obj = model._default_manager.create(**lookup, **values)
         summary.created += 1
         return obj
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
@@ -117,10 +117,10 @@ def bulk_upsert(
                 summary.unchanged += 1
         result[key] = obj
     if to_create:
-        model.objects.bulk_create(to_create, batch_size=batch_size)
+        model._default_manager.bulk_create(to_create, batch_size=batch_size)
         summary.created += len(to_create)
     if to_update:
-        model.objects.bulk_update(to_update, sorted(changed_fields), batch_size=batch_size)
+        model._default_manager.bulk_update(to_update, sorted(changed_fields), batch_size=batch_size)
         summary.updated += len(to_update)
     return result
 

@@ -134,7 +134,7 @@ def source_keys(records: list[tuple[Path, int, dict[str, Any]]]) -> list[str | N
     nspps = Counter(
         text(record, "nspp") for _path, _index, record in records if isinstance(record, dict)
     )
-    keys = []
+    keys: list[str | None] = []
     for _path, _index, record in records:
         nspp = text(record, "nspp") if isinstance(record, dict) else ""
         record_id = text(record, "id") if isinstance(record, dict) else ""

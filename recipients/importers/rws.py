@@ -146,7 +146,10 @@ def attach(
         return {}
     kel_shapes = [geometry.from_geojson(area.boundary) for area in kelurahan]
     tree = shapely.STRtree(kel_shapes)
-    shapes = [rw.shape for rw in rws]
+    shapes = []
+    for rw in rws:
+        assert rw.shape is not None  # read_rws() dissolves the parts of every RW it returns
+        shapes.append(rw.shape)
 
     # Overlap area of each BPS kelurahan (or of an RW without one) with each kelurahan.
     group_of = [rw.bps_kelurahan or f"rw:{rw.rw_ids[0]}" for rw in rws]
@@ -157,7 +160,9 @@ def attach(
     areas = shapely.area(shapely.intersection(rw_array[rw_index], kel_array[kel_index]))
     for i, j, area in zip(rw_index.tolist(), kel_index.tolist(), areas.tolist(), strict=True):
         overlap[group_of[i]][j] += area
-    best = {group: max(areas, key=areas.get) for group, areas in overlap.items() if areas}
+    best = {
+        group: max(shares, key=shares.__getitem__) for group, shares in overlap.items() if shares
+    }
 
     points = [shape.representative_point() for shape in shapes]
     point_index, point_kel = tree.query(points, predicate="within")

@@ -74,6 +74,7 @@ class NeedQuerySet(models.QuerySet):
         each least served first (where the pledge form steers donors of a covered need)."""
         area = recipient.area
         kecamatan = area.parent if area.is_kelurahan else area
+        assert kecamatan is not None  # a kelurahan has a parent (area_parent_matches_level)
         return (
             self.least_served()
             .filter(recipient__is_active=True, recipient__area__in=Area.objects.within(kecamatan))

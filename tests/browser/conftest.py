@@ -106,7 +106,8 @@ def browser(playwright_api, django_db_setup) -> Iterator:
         # serialized_rollback reloads, which Django stored on the old ones.
         for alias, contents in serialized.items():
             if contents is not None:
-                connections[alias]._test_serialized_contents = contents
+                # Django sets this private attribute in create_test_db(); the stubs omit it.
+                connections[alias]._test_serialized_contents = contents  # type: ignore[attr-defined]
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )

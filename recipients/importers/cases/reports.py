@@ -74,7 +74,8 @@ def save_reports(
     existing: dict[Key, tuple[int, dict[str, Any]]],
 ) -> None:
     """Create the new reports and update the changed ones in bulk, counting each."""
-    new, changed = [], []
+    new: list[CaseReport] = []
+    changed: list[CaseReport] = []
     for (kelurahan, day), values in reports.items():
         pk, stored = existing.get((kelurahan, day), (None, None))
         if values == stored:
