@@ -17,15 +17,20 @@ PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 .DEFAULT_GOAL := help
-.PHONY: help check-system install install-dev messages messages-update messages-check migrate \
-	run test test-browser lint format lock bench clean
+.PHONY: help check-system check-system-test install install-dev messages messages-update \
+	messages-check migrate run test test-browser lint format lock bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) \
 		| awk 'BEGIN {FS = ":.*## "} {printf "  make %-14s %s\n", $$1, $$2}'
 
-check-system: ## Check Python >= 3.11, GDAL and Pango; say how to install what is missing
+# On Debian/Ubuntu as root or with passwordless sudo, a missing system package is installed
+# (apt-get); elsewhere the check stops with the command to run. KSBB_NO_SYSTEM_INSTALL=1: check only.
+check-system: ## Check (Debian/Ubuntu: install) python3-venv, GDAL, Pango; check-system-test: + Chromium
 	@$(PYTHON) scripts/check_system.py
+
+check-system-test:
+	@$(PYTHON) scripts/check_system.py --for test
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -74,15 +79,16 @@ run: install messages migrate ## Set up and serve on http://127.0.0.1:8000 (load
 	$(PY) manage.py create_demo_admin
 	$(PY) manage.py runserver $(HOST)
 
-test: install-dev messages ## Run the whole test suite; options via PYTEST_ARGS='-x -k home'
+test: check-system-test install-dev messages ## Run the whole test suite; options via PYTEST_ARGS='-x -k home'
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-browser: install-dev messages ## Run only the browser tests (Playwright + /usr/bin/chromium)
+test-browser: check-system-test install-dev messages ## Run only the browser tests (Playwright + /usr/bin/chromium)
 	$(PY) -m pytest tests/browser -m browser $(PYTEST_ARGS)
 
-lint: install-dev ## ruff check and ruff format --check
+lint: install-dev ## ruff check, ruff format --check and the type checker (mypy + django-stubs)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
 
 format: install-dev ## Format the code and apply ruff's safe fixes
 	$(BIN)/ruff format .
@@ -106,5 +112,5 @@ bench: install-dev ## Run the benchmarks in bench/ (one: make bench BENCH=bench/
 	done
 
 clean: ## Remove the virtualenv, caches and collected static files (keeps the database)
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache staticfiles
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "leaflet",
     "simple_history",
     "import_export",
+    "csp",
     "ksbb",
     "recipients",
     "commitments",
@@ -56,7 +58,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a load balancer's poll needs no session, host check or HTTPS redirect.
+    "ksbb.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "ksbb.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ksbb.middleware.CookieLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -70,7 +76,7 @@ MIDDLEWARE = [
 
 if not DEBUG:
     # Production serves static files from STATIC_ROOT (collectstatic); runserver does in DEBUG.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "ksbb.urls"
 WSGI_APPLICATION = "ksbb.wsgi.application"
@@ -86,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
                 "recipients.context_processors.demo",
             ],
         },
@@ -195,12 +202,59 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "0" if DEBUG else "1")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Sent on every response by ksbb.middleware.SecurityHeadersMiddleware: no page needs these.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+
+# Content-Security-Policy (django-csp): scripts only from the portal itself or with the
+# request's nonce (django-leaflet's widget), never inline otherwise and never eval. Styles allow
+# inline attributes (progress bar widths). Images also from the map's tile server.
+MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+
+
+def tile_origin(url: str) -> str:
+    """The origin images are fetched from: "https://{s}.tile.x" -> "https://*.tile.x"."""
+    if "://" not in url:
+        return ""
+    scheme, rest = url.split("://", 1)
+    host = rest.split("/", 1)[0].replace("{s}", "*")
+    return f"{scheme}://{host}"
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", *filter(None, [tile_origin(MAP_TILES_URL)])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- Logging ----------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Private-link tokens are masked in every line (ksbb/lib/logmask.py).
+    "filters": {"mask_private_links": {"()": "ksbb.lib.logmask.MaskPrivateLinks"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_private_links"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # Django has its own console handler in DEBUG; don't print its lines twice.
@@ -224,7 +278,7 @@ LEAFLET_CONFIG = {
     "TILES": [
         (
             "OpenStreetMap",
-            os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+            MAP_TILES_URL,
             {
                 "attribution": os.environ.get(
                     "MAP_TILES_ATTRIBUTION",
@@ -258,3 +312,25 @@ KSBB_RATE_LIMITS = {
 # Reverse proxies in front of the app whose X-Forwarded-For may be trusted (0: none, so the
 # client address is REMOTE_ADDR). Behind nginx set 1, or all visitors share one rate limit.
 KSBB_TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 0)
+# Paths whose next segment is a secret key (a donor's private link): masked in every log line
+# (ksbb/lib/logmask.py) and in error reports.
+KSBB_PRIVATE_PATH_PREFIXES = ["/k/"]
+
+# --- Error reports ----------------------------------------------------------------------------
+# Errors go to Sentry only when SENTRY_DSN is set; nothing is sent otherwise. No personal data:
+# no cookies, headers, user or request bodies, and private-link tokens masked.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    from ksbb.lib.logmask import scrub_event
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        send_default_pii=False,
+        max_request_body_size="never",
+        before_send=scrub_event,
+        before_send_transaction=scrub_event,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=0.0,
+    )

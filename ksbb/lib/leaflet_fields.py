@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -18,6 +18,15 @@ from shapely.geometry import shape
 from shapely.validation import explain_validity
 
 from ksbb.lib.geojson import in_range, is_closed_ring
+
+if TYPE_CHECKING:
+    from django.contrib.admin import ModelAdmin
+    from django.http import HttpRequest
+
+    # The mixin is only ever combined with a ModelAdmin; tell the type checker so.
+    _AdminBase = ModelAdmin[Any]
+else:
+    _AdminBase = object
 
 POINT = "Point"
 POLYGON = "Polygon"
@@ -43,6 +52,11 @@ class GeoJSONMapWidget(LeafletAdminWidget):
     def __init__(self, attrs: dict | None = None, *, modifiable: bool = True):
         super().__init__(attrs)
         self.modifiable = modifiable
+
+    @property
+    def media(self) -> forms.Media:
+        # After leaflet.js: hashed static names break Leaflet's guess of its marker images.
+        return super().media + forms.Media(js=["js/leaflet-icon-path.js"])
 
     def serialize(self, value: Any) -> str:
         return value.geojson if value else ""
@@ -148,7 +162,12 @@ class GeoJSONGeometryField(forms.Field):
     }
 
     def __init__(
-        self, *, geom_types: Iterable[str], modifiable: bool = True, **kwargs: Any
+        self,
+        *,
+        geom_types: Iterable[str],
+        modifiable: bool = True,
+        csp_nonce: Any = None,
+        **kwargs: Any,
     ) -> None:
         self.geom_types = tuple(geom_types)
         # The map draws a single type; areas may be multi-part, so they get the multi type.
@@ -157,6 +176,7 @@ class GeoJSONGeometryField(forms.Field):
             "widget", GeoJSONMapWidget(attrs={"geom_type": widget_type}, modifiable=modifiable)
         )
         super().__init__(**kwargs)
+        self.widget.csp_nonce = csp_nonce  # django-leaflet's widget template reads it
 
     def prepare_value(self, value: Any) -> Any:
         return json.dumps(value) if isinstance(value, dict) else value
@@ -188,7 +208,7 @@ class GeoJSONGeometryField(forms.Field):
             return True
 
 
-class GeoJSONMapAdminMixin:
+class GeoJSONMapAdminMixin(_AdminBase):
     """Admin mixin: the JSON fields named in `geojson_fields` become map widgets.
 
     `geojson_fields` maps a field name to the geometry types it accepts; names listed in
@@ -198,7 +218,9 @@ class GeoJSONMapAdminMixin:
     geojson_fields: dict[str, tuple[str, ...]] = {}
     geojson_readonly: tuple[str, ...] = ()
 
-    def formfield_for_dbfield(self, db_field: models.Field, request, **kwargs):
+    def formfield_for_dbfield(
+        self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
         if db_field.name in self.geojson_fields:
             readonly = db_field.name in self.geojson_readonly
             return GeoJSONGeometryField(
@@ -208,5 +230,7 @@ class GeoJSONMapAdminMixin:
                 required=not db_field.blank,
                 label=db_field.verbose_name.capitalize(),
                 help_text=db_field.help_text,
+                # The widget's inline script runs under the Content-Security-Policy's nonce.
+                csp_nonce=getattr(request, "csp_nonce", None),
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
