@@ -264,7 +264,8 @@ class CommitmentFilterForm(forms.Form):
     """The public list's filters; an invalid value is reported and ignored, never a 500."""
 
     area = AreaChoiceField(
-        queryset=Area.objects.filter(level__gte=Area.Level.KOTA),
+        # Only what the select shows: boundaries would parse megabytes of GeoJSON per request.
+        queryset=Area.objects.filter(level__gte=Area.Level.KOTA).only("code", "name", "level"),
         to_field_name="code",
         required=False,
         label=_("Area"),
@@ -303,7 +304,9 @@ class CommitmentFilterForm(forms.Form):
         self.is_valid()  # cleaned_data keeps only the fields whose values are valid
         data = self.cleaned_data
         if data.get("area"):
-            queryset = queryset.filter(recipient__area__in=Area.objects.within(data["area"]))
+            queryset = queryset.filter(
+                recipient__area__in=Area.objects.within(data["area"]).values("pk")
+            )
         if data.get("kind"):
             queryset = queryset.filter(recipient__kind=data["kind"])
         if data.get("package"):

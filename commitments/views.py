@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from commitments import services
 from commitments.forms import CommitmentFilterForm, CommitmentForm
-from commitments.letter import letter_filename, letter_pdf
 from commitments.models import Commitment
 from ksbb.lib import spreadsheet
 from ksbb.lib.ratelimit import is_limited, too_many_requests
@@ -98,6 +97,9 @@ def private_letter(request: HttpRequest, token: str) -> HttpResponse:
     if is_limited(request, "letter"):
         return too_many_requests(request, "letter")
     commitment = _get_commitment_for_token(token)
+    # WeasyPrint and its fonts load with the first letter, not with every worker.
+    from commitments.letter import letter_filename, letter_pdf
+
     response = HttpResponse(letter_pdf(commitment), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{letter_filename(commitment)}"'
     return _private_headers(response)

@@ -38,7 +38,7 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_ROOT = os.environ.get("SITE_ROOT", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "django.contrib.admin.apps.SimpleAdminConfig",  # autodiscovery: ksbb/apps.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

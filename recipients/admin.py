@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from ksbb.lib import geometry
 from ksbb.lib.leaflet_fields import AREA_TYPES, POINT, GeoJSONMapAdminMixin
 
 from .listing import percent
@@ -174,6 +173,8 @@ def refresh_boundary_web(obj: RW | Area) -> None:
     if not obj.boundary:
         obj.boundary = obj.boundary_web = None
         return
+    from ksbb.lib import geometry  # shapely: loaded only when an admin saves a boundary
+
     shape = geometry.from_geojson(obj.boundary)
     obj.boundary = geometry.to_geojson(shape)
     obj.boundary_web = geometry.to_geojson(geometry.simplify_coverage([shape])[0])

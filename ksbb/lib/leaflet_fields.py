@@ -1,5 +1,8 @@
-"""Map editing of GeoJSON geometries kept in plain JSON fields (no GeoDjango): django-leaflet's
-widget fed with GeoJSON text, and a form field that validates what comes back.
+"""Map editing of GeoJSON geometries kept in plain JSON fields (no GeoDjango): a form field that
+validates what comes back from django-leaflet's widget (ksbb/lib/leaflet_widget.py).
+
+The widget and shapely are imported only when a form is built or checked: django-leaflet's
+widgets load GDAL, and this module is imported by the admin at every worker's start.
 """
 
 from __future__ import annotations
@@ -13,9 +16,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from leaflet.admin import LeafletAdminWidget
-from shapely.geometry import shape
-from shapely.validation import explain_validity
 
 from ksbb.lib.geojson import in_range, is_closed_ring
 
@@ -32,43 +32,6 @@ POINT = "Point"
 POLYGON = "Polygon"
 MULTIPOLYGON = "MultiPolygon"
 AREA_TYPES = (POLYGON, MULTIPOLYGON)
-
-
-class _Serialized:
-    """GeoJSON text dressed as the GEOS geometry that django-leaflet's widget expects."""
-
-    srid = None
-
-    def __init__(self, text: str):
-        self.geojson = text
-
-    def __bool__(self) -> bool:
-        return bool(self.geojson.strip())
-
-
-class GeoJSONMapWidget(LeafletAdminWidget):
-    """django-leaflet's admin map widget, working on GeoJSON dicts or text instead of GEOS."""
-
-    def __init__(self, attrs: dict | None = None, *, modifiable: bool = True):
-        super().__init__(attrs)
-        self.modifiable = modifiable
-
-    @property
-    def media(self) -> forms.Media:
-        # After leaflet.js: hashed static names break Leaflet's guess of its marker images.
-        return super().media + forms.Media(js=["js/leaflet-icon-path.js"])
-
-    def serialize(self, value: Any) -> str:
-        return value.geojson if value else ""
-
-    def deserialize(self, value: str) -> _Serialized:
-        # Text posted back after a failed validation is shown as the user sent it.
-        return _Serialized(value)
-
-    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict:
-        if isinstance(value, dict):
-            value = _Serialized(json.dumps(value)) if value else None
-        return super().get_context(name, value, attrs)
 
 
 def _position(value: Any) -> tuple[float, float]:
@@ -143,6 +106,9 @@ def clean_geometry(value: Any, allowed_types: Iterable[str]) -> dict:
         geometry = {"type": MULTIPOLYGON, "coordinates": [_polygon(p) for p in coordinates]}
     else:  # pragma: no cover - a caller asked for a type this module does not know
         raise ValueError(f"Unsupported geometry type {kind}")
+    from shapely.geometry import shape
+    from shapely.validation import explain_validity
+
     polygon = shape(geometry)
     if not polygon.is_valid:
         # Self-intersections break area and containment computations on the map.
@@ -172,9 +138,12 @@ class GeoJSONGeometryField(forms.Field):
         self.geom_types = tuple(geom_types)
         # The map draws a single type; areas may be multi-part, so they get the multi type.
         widget_type = "POINT" if self.geom_types == (POINT,) else "MULTIPOLYGON"
-        kwargs.setdefault(
-            "widget", GeoJSONMapWidget(attrs={"geom_type": widget_type}, modifiable=modifiable)
-        )
+        if "widget" not in kwargs:
+            from ksbb.lib.leaflet_widget import GeoJSONMapWidget
+
+            kwargs["widget"] = GeoJSONMapWidget(
+                attrs={"geom_type": widget_type}, modifiable=modifiable
+            )
         super().__init__(**kwargs)
         self.widget.csp_nonce = csp_nonce  # django-leaflet's widget template reads it
 
