@@ -11,6 +11,14 @@ from ksbb.lib.mail import send_templated
 logger = logging.getLogger(__name__)
 
 
+def notify(commitment_id: int, action: str) -> None:
+    """The e-mail that follows a commitment event (`CommitmentEvent.Action`), sent after the
+    event's transaction commits: services call it through `transaction.on_commit`. Each mail goes
+    to whoever the action concerns, in the language they last used."""
+    if action == "submitted":
+        send_submission_mail(Commitment.objects.get(pk=commitment_id))
+
+
 def send_submission_mail(commitment: Commitment) -> None:
     """Runs after the reserving transaction commits; a mail failure must not undo a pledge."""
     context = {

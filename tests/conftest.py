@@ -10,7 +10,7 @@ from django.utils import translation
 
 from ksbb.lib import httpcache
 from ksbb.lib.reference_data import load_reference_data
-from recipients.models import RW, Area, Need, Package, Recipient
+from recipients.models import RW, Area, Need, Package, PersonInCharge, Recipient
 
 
 @pytest.fixture(autouse=True)
@@ -132,14 +132,21 @@ def recipient_b(areas, packages) -> Recipient:
 
 
 @pytest.fixture
-def cast(db) -> dict[str, object]:
-    """Users by role. PJ roles are wired to recipients in the coordination issue; until then
-    the PJ users are plain accounts that must see nothing private."""
+def cast(db, request) -> dict[str, object]:
+    """Users by role. pj_a is the person in charge of recipient_a and pj_b of recipient_b (links
+    in force today) in every test that also uses those recipients; the officer is a plain
+    account here (the complaints app links officers to kelurahan and offices); admin is a
+    superuser. The donor's role is a commitment's private link (its token), not an account."""
     User = get_user_model()
-    return {
-        "anonymous": None,
-        "pj_a": User.objects.create_user("pj_a", password="pw"),
-        "pj_b": User.objects.create_user("pj_b", password="pw"),
-        "officer": User.objects.create_user("officer", password="pw"),
+    users = {
+        "pj_a": User.objects.create_user("pj_a", "pj_a@example.org", "pw", first_name="Budi"),
+        "pj_b": User.objects.create_user("pj_b", "pj_b@example.org", "pw", first_name="Siti"),
+        "officer": User.objects.create_user("officer", "officer@example.org", "pw"),
         "admin": User.objects.create_superuser("admin", "admin@example.org", "pw"),
     }
+    for recipient, pj in (("recipient_a", "pj_a"), ("recipient_b", "pj_b")):
+        if recipient in request.fixturenames:
+            PersonInCharge.objects.create(
+                user=users[pj], recipient=request.getfixturevalue(recipient)
+            )
+    return {"anonymous": None, **users}

@@ -15,6 +15,7 @@ from commitments.models.commitment import (
     NumberCounter,
     new_token,
 )
+from commitments.models.reminders import ReminderSent
 
 __all__ = [
     "ANONYMOUS_NAME",
@@ -26,5 +27,6 @@ __all__ = [
     "CommitmentQuerySet",
     "ContactAccess",
     "NumberCounter",
+    "ReminderSent",
     "new_token",
 ]

@@ -3,7 +3,8 @@
 Domain words stay Indonesian where English has no equivalent: kota/kabupaten (city/regency),
 kecamatan (district), kelurahan (urban village), RW (rukun warga, a neighbourhood of a
 kelurahan), KK (kartu keluarga, a household), panti (a care home), pesantren (an Islamic
-boarding school), penanggung jawab or PJ (the person in charge of a recipient).
+boarding school), penanggung jawab or PJ (the person in charge of a recipient, linked to a user
+account by PersonInCharge).
 
 Geometry is stored as GeoJSON geometry objects in JSON fields (no PostGIS).
 """
@@ -20,9 +21,13 @@ from recipients.models.areas import (
     within_q,
 )
 from recipients.models.needs import Need, NeedQuerySet, Package
+from recipients.models.people import AccountLanguage, PersonInCharge, PersonInChargeQuerySet
 from recipients.models.recipients import PEOPLE_PER_HOUSEHOLD, Recipient, RecipientQuerySet
 
 __all__ = [
+    "AccountLanguage",
+    "PersonInCharge",
+    "PersonInChargeQuerySet",
     "AREA_LEVEL_NAMES",
     "PEOPLE_PER_HOUSEHOLD",
     "RW",

@@ -3,6 +3,7 @@ their need / pledged / delivered figures."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db import models
@@ -21,6 +22,15 @@ PEOPLE_PER_HOUSEHOLD = 4
 class RecipientQuerySet(models.QuerySet):
     def active(self) -> RecipientQuerySet:
         return self.filter(is_active=True)
+
+    def in_charge_of(self, user: Any, today: date | None = None) -> RecipientQuerySet:
+        """The recipients `user` is in charge of today (pairs with `Recipient.is_in_charge`)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        from recipients.models.people import PersonInCharge  # defined after Recipient
+
+        links = PersonInCharge.objects.current(today).filter(user=user)
+        return self.filter(pk__in=links.values("recipient_id"))
 
     def in_area(self, area: AreaLike) -> RecipientQuerySet:
         """Recipients whose area is `area` or lies inside it."""
@@ -139,6 +149,12 @@ class Recipient(models.Model):
         if self.households is not None:
             return self.households * PEOPLE_PER_HOUSEHOLD
         return None
+
+    def is_in_charge(self, user: Any, today: date | None = None) -> bool:
+        """Whether `user` is a person in charge of this recipient today."""
+        if not getattr(user, "is_authenticated", False):
+            return False
+        return self.people_in_charge.current(today).filter(user=user).exists()
 
     @property
     def is_fulfilled(self) -> bool:
