@@ -22,6 +22,10 @@ def _fast_hasher(settings):
 def _media_in_tmp(settings, tmp_path):
     """Pledge letters and uploads go to a throwaway directory, never into the project."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+    private = {**settings.STORAGES["private"]}
+    private["OPTIONS"] = {**private["OPTIONS"], "location": settings.PRIVATE_MEDIA_ROOT}
+    settings.STORAGES = {**settings.STORAGES, "private": private}
 
 
 @pytest.fixture(autouse=True)

@@ -15,8 +15,16 @@ class CommitmentEvent(models.Model):
 
     class Action(models.TextChoices):
         SUBMITTED = "submitted", _("submitted")
+        # The collaborator moved the schedule before the PJ acknowledged it.
+        SCHEDULE_CHANGED = "schedule_changed", _("schedule changed")
         ACKNOWLEDGED = "acknowledged", _("acknowledged")
-        DELIVERY = "delivery", _("delivery recorded")
+        # One side proposed another delivery date; the other accepts it or proposes another.
+        DATE_PROPOSED = "date_proposed", _("new date proposed")
+        DATE_ACCEPTED = "date_accepted", _("new date agreed")
+        DECLINED = "declined", _("declined")
+        # The collaborator's account of what arrived; quantities move only on DELIVERY.
+        DELIVERY_REPORTED = "delivery_reported", _("delivery reported")
+        DELIVERY = "delivery", _("delivery confirmed")
         DONE = "done", _("closed")
         CANCELLED = "cancelled", _("cancelled")
         EXPIRED = "expired", _("expired")
@@ -24,7 +32,7 @@ class CommitmentEvent(models.Model):
     commitment = models.ForeignKey(
         Commitment, on_delete=models.CASCADE, related_name="events", verbose_name=_("commitment")
     )
-    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     status = models.CharField(_("status after"), max_length=12, choices=Commitment.Status.choices)
     created = models.DateTimeField(_("time"), default=timezone.now)
     # A user (PJ, admin) when there is one; otherwise who acted: "donor" or "system".

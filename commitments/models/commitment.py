@@ -124,6 +124,7 @@ class Commitment(models.Model):
         ACKNOWLEDGED = "acknowledged", _("acknowledged")
         DELIVERED = "delivered", _("delivered")
         DONE = "done", _("done")
+        DECLINED = "declined", _("declined")
         CANCELLED = "cancelled", _("cancelled")
         EXPIRED = "expired", _("expired")
 
