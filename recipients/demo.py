@@ -1,4 +1,5 @@
-"""Demo data: the parts no public source lists (priority RWs, Ketua RW names, panti, needs),
+"""Demo data: the parts no public source lists (priority RWs, Ketua RW names, panti, needs,
+case figures per RW: recipients/case_estimates.py),
 generated on top of the official data (the fictional province for machines without the real
 data is in demo_dataset.py).
 
@@ -23,6 +24,7 @@ from shapely.geometry.base import BaseGeometry
 from simple_history.utils import bulk_create_with_history
 
 from ksbb.lib.geometry import GeometryError, from_geojson, random_point_inside
+from recipients.case_estimates import apportion, generate_case_estimates
 from recipients.context_processors import clear_demo_flags
 from recipients.importers.base import Summary
 from recipients.models import RW, Area, Need, Package, Provenance, Recipient
@@ -200,6 +202,7 @@ def generate_demo_parts(data_dir: Path, summary: Summary) -> None:
     total = sum(map(len, rws_by_kelurahan.values()))
     batch.write_rws(total)
     summary.note(f"{priority} priority RWs of {total} RWs")
+    generate_case_estimates(summary)  # by the households just estimated
     add_panti(kelurahan, shapes, batch)
     batch.write_recipients()
     add_pesantren_residents(summary)
@@ -226,13 +229,7 @@ def estimate_households(kelurahan: Area, rws: list[RW], batch: Batch) -> None:
     weights = [area_km2(geometry(rw.boundary)) for rw in missing]
     if not all(weights):  # an RW without a usable polygon: share equally
         weights = [1.0] * len(missing)
-    quotas = [total * weight / sum(weights) for weight in weights]
-    shares = [math.floor(quota) for quota in quotas]
-    by_remainder = sorted(
-        range(len(missing)), key=lambda i: (-(quotas[i] - shares[i]), missing[i].number)
-    )
-    for i in by_remainder[: total - sum(shares)]:
-        shares[i] += 1
+    shares = apportion(total, weights, [rw.number for rw in missing])
     for rw, share in zip(missing, shares, strict=True):
         batch.set_rw(rw, households=share, households_provenance=Provenance.ESTIMATED)
 

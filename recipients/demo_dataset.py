@@ -114,6 +114,7 @@ def add_demo_cases(kel: Area, summary: Summary) -> None:
                 "self_isolation": isolating,
                 "dirawat": positif - died - recovered - isolating,
                 "source": DATASET_SOURCE,
+                "provenance": DEMO,
             }
             if schema == CaseReport.Schema.ODP_PDP:
                 values.update(odp=positif * odp_x, pdp=positif * pdp_x)

@@ -1,5 +1,6 @@
-"""The map's GeoJSON layers (kelurahan, priority RWs, institutions): built from public fields
-once per data version, and published as content-hashed files for the web server.
+"""The map's GeoJSON layers (kelurahan, priority RWs, institutions, and every RW for the case
+layer): built from public fields once per data version, and published as content-hashed files
+for the web server.
 
 Geometry changes rarely and the figures often, so the figures are not in these layers: they
 come from status.json (recipients/opendata.py).
@@ -11,13 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import JSONField
+from django.db.models import JSONField, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from ksbb.lib import geojson
 from ksbb.lib.httpcache import Payload, get_payload, memo, publish
-from recipients.models import Area, Recipient, area_name_columns
+from recipients.case_data import rw_key
+from recipients.models import RW, Area, Recipient, area_name_columns
 
 GEOJSON = "application/geo+json"
 
@@ -107,11 +109,34 @@ def build_institutions() -> bytes:
     return geojson.dumps(geojson.feature_collection(features))
 
 
+def build_rw_all() -> bytes:
+    # 1 query: every RW with a polygon and its kelurahan's code. Only what joins it to the case
+    # figures (the key) and to the kelurahan layer (for the names): ~9x the priority RWs, so
+    # map.js fetches it only when the case layer has RW figures to show.
+    rws = (
+        RW.objects.filter(Q(boundary_web__isnull=False) | Q(boundary__isnull=False))
+        .select_related("kelurahan")
+        .annotate(geometry=web_geometry())
+        .only("number", "kelurahan__code")
+        .order_by("kelurahan__code", "number")
+    )
+    features = []
+    for rw in rws:
+        geometry = geojson.normalise(rw.geometry)
+        if geometry is None:
+            continue
+        key = rw_key(rw.kelurahan.code, rw.number)
+        properties = {"area": rw.kelurahan.code, "rw": rw.number}
+        features.append(geojson.feature(geometry, properties, key))
+    return geojson.dumps(geojson.feature_collection(features))
+
+
 # Each layer: its builder and the topics whose change rebuilds it.
 LAYERS: dict[str, tuple[Callable[[], bytes], tuple[str, ...]]] = {
     "kelurahan": (build_kelurahan, ("areas",)),
     "rw": (build_rw, ("areas", "recipients")),
     "institutions": (build_institutions, ("areas", "recipients")),
+    "rw-all": (build_rw_all, ("areas",)),
 }
 
 

@@ -1,5 +1,5 @@
-"""The open-data payloads other than the map layers: need / pledged / delivered per recipient
-(status.json), COVID-19 cases per kelurahan (cases.json) and the recipients as CSV.
+"""The open-data payloads other than the map layers and case figures (recipients/case_data.py):
+need / pledged / delivered per recipient (status.json) and the recipients as CSV.
 
 Each is built from an explicit list of public fields: never a PJ's or anyone's phone, e-mail
 or private address.
@@ -16,15 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ksbb.lib import spreadsheet
-from ksbb.lib.httpcache import get_value
-from recipients.models import CaseReport, Provenance, Recipient, area_name_columns
+from recipients.models import Provenance, Recipient, area_name_columns
 
 if TYPE_CHECKING:
     from recipients.filters import Filters
 
 # What each payload is built from: a change to one of these rebuilds it.
 STATUS_TOPICS = ("recipients", "needs")
-CASES_TOPICS = ("areas", "cases")
 CSV_TOPICS = ("areas", "recipients", "needs")
 # The least trustworthy source wins: one demo figure makes the sum a demo figure.
 SOURCES_BY_TRUST = (Provenance.OFFICIAL, Provenance.ESTIMATED, Provenance.DEMO)
@@ -71,52 +69,6 @@ def status_data() -> dict[str, Any]:
         "generated": timezone.now().isoformat(timespec="seconds"),
         "totals": totals,
         "recipients": per,
-    }
-
-
-def case_dates() -> list[str]:
-    """ISO dates that have case reports, oldest first (1 query per data version)."""
-
-    def build() -> list[str]:
-        dates = CaseReport.objects.order_by("report_date").values_list("report_date", flat=True)
-        return [d.isoformat() for d in dates.distinct()]
-
-    return get_value("case-dates", CASES_TOPICS, build)
-
-
-def cases_data(day: str | None, dates: list[str]) -> dict[str, Any]:
-    """Case counts per kelurahan code on one report date (1 query; none without a date)."""
-    on_day = (
-        CaseReport.objects.none() if day is None else CaseReport.objects.filter(report_date=day)
-    )
-    reports = (
-        on_day.select_related("kelurahan")
-        .only(
-            "kelurahan__code",
-            "schema",
-            "report_date",
-            "source",
-            "odp",
-            "pdp",
-            "suspek",
-            "probable",
-            "positif",
-            *CaseReport.DETAIL_COLUMNS,
-        )
-        .order_by("kelurahan__code")
-    )
-    schema: str | None = None
-    source, per = "", {}
-    for report in reports:
-        schema, source = report.schema, report.source
-        per[report.kelurahan.code] = report.counts()
-    return {
-        "date": day,
-        "schema": schema,
-        "terms": CaseReport.TERMS.get(schema, {}) if schema is not None else {},
-        "source": source,
-        "dates": dates,
-        "kelurahan": per,
     }
 
 

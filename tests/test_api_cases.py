@@ -91,3 +91,95 @@ def test_cases_run_two_queries_then_none(client, reports, django_assert_num_quer
         get(client, date="2020-05-31")
     with django_assert_num_queries(0):
         assert get(client, date="2020-05-31").status_code == 200
+
+
+# --- per RW -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rw_reports(reports, areas):
+    from recipients.models import RW
+
+    kel = areas["kelurahan_a"]
+    one = RW.objects.create(kelurahan=kel, number=1, households=10)
+    two = RW.objects.create(kelurahan=kel, number=2, households=30)
+    day = datetime.date(2020, 7, 31)
+    for rw, positif, provenance in ((one, 2, "estimated"), (two, 7, "official")):
+        CaseReport.objects.create(
+            rw=rw,
+            report_date=day,
+            schema="suspek",
+            positif=positif,
+            suspek=5,
+            source="=cmd|' /C calc'!A0",
+            provenance=provenance,
+        )
+    return one, two
+
+
+def test_level_rw_gives_each_rw_with_its_provenance(client, rw_reports):
+    data = json.loads(get(client, level="rw").content)
+    assert (
+        data["level"] == "rw" and data["date"] == "2020-07-31" and data["dates"] == ["2020-07-31"]
+    )
+    assert data["terms"]["positif"] == "konfirmasi"
+    assert data["rw"]["31.71.01.1001/001"] == {
+        "kelurahan": "31.71.01.1001",
+        "rw": 1,
+        "provenance": "estimated",
+        "suspek": 5,
+        "probable": None,
+        "positif": 2,
+        "dirawat": None,
+        "sembuh": None,
+        "meninggal": None,
+        "self_isolation": None,
+    }
+    assert data["rw"]["31.71.01.1001/002"]["provenance"] == "official"
+    assert data["provenance"] == "estimated"  # the least trusted figure names the whole
+
+
+def test_the_kelurahan_answer_says_which_dates_have_rw_figures(client, rw_reports):
+    assert json.loads(get(client, date="2020-07-31").content)["rw_level"] == [
+        "estimated",
+        "official",
+    ]
+    assert json.loads(get(client, date="2020-05-31").content)["rw_level"] == []
+
+
+def test_level_rw_on_a_date_without_rw_figures_is_a_404_listing_the_rw_dates(client, rw_reports):
+    response = get(client, level="rw", date="2020-05-31")
+    assert response.status_code == 404
+    assert json.loads(response.content)["dates"] == ["2020-07-31"]
+
+
+def test_an_unknown_level_is_a_400(client, rw_reports):
+    assert get(client, level="kota").status_code == 400
+
+
+def test_level_rw_runs_two_queries_then_none(client, rw_reports, django_assert_num_queries):
+    # 1. the report dates with their level and provenance (the case index)
+    # 2. the RW reports of the date with their RW number and kelurahan code
+    with django_assert_num_queries(2):
+        get(client, level="rw")
+    with django_assert_num_queries(0):
+        assert get(client, level="rw").status_code == 200
+
+
+def test_cases_csv_has_kelurahan_and_rw_rows_with_provenance_and_safe_cells(client, rw_reports):
+    response = client.get(reverse("recipients:api-cases-csv"), {"date": "2020-07-31"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("date,level,kota,kecamatan,kelurahan,kelurahan_code,rw,terms")
+    assert lines[1].startswith("2020-07-31,kelurahan,Jakarta Pusat,Gambir,Gambir,31.71.01.1001,,")
+    assert lines[2].startswith("2020-07-31,rw,Jakarta Pusat,Gambir,Gambir,31.71.01.1001,1,suspek")
+    assert lines[2].split(",")[-2:] == ["estimated", "'=cmd|' /C calc'!A0"]
+    assert len(lines) == 4
+    only_rw = client.get(reverse("recipients:api-cases-csv"), {"level": "rw"})
+    assert len(only_rw.content.decode("utf-8-sig").splitlines()) == 3
+
+
+def test_cases_csv_runs_three_queries(client, rw_reports, django_assert_num_queries):
+    # 1. the case index  2. the kelurahan reports with names  3. the RW reports with names
+    with django_assert_num_queries(3):
+        client.get(reverse("recipients:api-cases-csv"))

@@ -165,3 +165,41 @@ def test_map_page_has_no_personal_data(client, recipient_a):
     recipient_a.save()
     body = get(client).content.decode()
     assert "SENTINEL" not in body and "sentinel@" not in body
+
+
+def test_first_load_preloads_the_same_four_layers_and_cases_but_never_every_rw(client, areas):
+    CaseReport.objects.create(
+        kelurahan=areas["kelurahan_a"],
+        report_date=datetime.date(2020, 5, 31),
+        schema="odp_pdp",
+        source="x",
+    )
+    response = get(client)
+    api = config(response)["api"]
+    assert response.context["preload"] == [
+        api["kelurahan"],
+        api["rw"],
+        api["institutions"],
+        api["status"],
+        f"{api['cases']}?date=2020-05-31",
+    ]
+    # The all-RW layer is linked at its hash (map.js fetches it with the case layer only).
+    assert api["rw-all"] == f"{reverse('recipients:api-rw-all')}?v={layer_payload('rw-all').digest}"
+    assert "rw-all.geojson" not in "".join(response.context["preload"])
+
+
+def test_data_as_of_says_the_level_and_that_rw_figures_are_estimates(client, settings, areas):
+    from recipients.models import RW
+
+    settings.LANGUAGE_CODE = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    day = datetime.date(2020, 5, 31)
+    CaseReport.objects.create(
+        kelurahan=areas["kelurahan_a"], report_date=day, schema="odp_pdp", source="x"
+    )
+    assert "Data as of 2020-05-31, per kelurahan (official)" in get(client).content.decode()
+    rw = RW.objects.create(kelurahan=areas["kelurahan_a"], number=1)
+    CaseReport.objects.create(
+        rw=rw, report_date=day, schema="odp_pdp", source="x", provenance="estimated"
+    )
+    assert "Data as of 2020-05-31, per RW (estimate)" in get(client).content.decode()

@@ -109,7 +109,8 @@ def test_detail_query_count(client, recipient_a, django_assert_num_queries):
     # 1. the recipient with RW and area chain (no area geometry)
     # 2. its needs with their packages
     # 3. its public commitments (commitments_tags.recipient_commitments)
-    with django_assert_num_queries(3):
+    # 4. the RW's latest case report (case_data.latest_rw_report)
+    with django_assert_num_queries(4):
         client.get(url)
 
 

@@ -1,5 +1,5 @@
 """The official area hierarchy (province > kota > kecamatan > kelurahan), RWs, the COVID-19
-case reports per kelurahan, and the provenance every figure carries."""
+case reports per kelurahan or RW, and the provenance every figure carries."""
 
 from __future__ import annotations
 
@@ -194,18 +194,41 @@ class RW(models.Model):
         return f"RW {self.number:02d} {self.kelurahan.name}"
 
 
+class CaseReportQuerySet(models.QuerySet):
+    def kelurahan_level(self) -> CaseReportQuerySet:
+        """Reports of a whole kelurahan."""
+        return self.filter(rw__isnull=True)
+
+    def rw_level(self) -> CaseReportQuerySet:
+        """Reports of one RW (counted, or estimated from its kelurahan's report)."""
+        return self.filter(rw__isnull=False)
+
+    def estimated(self) -> CaseReportQuerySet:
+        """Figures computed from others (see CaseReport.is_estimate), not counted."""
+        return self.filter(provenance=Provenance.ESTIMATED)
+
+
 class CaseReport(models.Model):
-    """COVID-19 counts for one kelurahan on one date, cumulative to that date.
+    """COVID-19 counts for one kelurahan or one RW on one date, cumulative to that date.
 
     2020 changed its terms: until June the files count ODP / PDP / positif; from July
     (KMK 413/2020) suspek / probable / konfirmasi. The headline count of each term has its
     own nullable column, so neither schema is forced into the other; the sub-counts of each
     (in care, recovered, died, ...) sit in `details` under the names of the source columns.
+
+    A report belongs to a kelurahan or to an RW, never both (a database constraint). RW figures
+    are counted (an imported RW file: provenance official) or estimated from the kelurahan's
+    report by households (recipients/case_estimates.py: provenance estimated), the way RW
+    household figures are marked.
     """
 
     class Schema(models.TextChoices):
         ODP_PDP = "odp_pdp", _("ODP / PDP / positif (until June 2020)")
         SUSPEK = "suspek", _("suspek / probable / konfirmasi (from July 2020)")
+
+    class Level(models.TextChoices):
+        KELURAHAN = "kelurahan", _("kelurahan")
+        RW = "rw", _("RW")
 
     # Which headline columns each schema fills, under the names the 2020 files used.
     TERMS: dict[str, dict[str, str]] = {
@@ -213,9 +236,23 @@ class CaseReport(models.Model):
         Schema.SUSPEK: {"suspek": "suspek", "probable": "probable", "positif": "konfirmasi"},
     }
     DETAIL_COLUMNS = ("dirawat", "sembuh", "meninggal", "self_isolation")
+    COUNT_COLUMNS = ("odp", "pdp", "suspek", "probable", "positif", *DETAIL_COLUMNS)
 
     kelurahan = models.ForeignKey(
-        Area, on_delete=models.CASCADE, related_name="case_reports", verbose_name=_("kelurahan")
+        Area,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="case_reports",
+        verbose_name=_("kelurahan"),
+    )
+    rw = models.ForeignKey(
+        RW,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="case_reports",
+        verbose_name=_("RW"),
     )
     report_date = models.DateField(_("report date"))
     schema = models.CharField(_("terms"), max_length=10, choices=Schema.choices)
@@ -230,6 +267,11 @@ class CaseReport(models.Model):
     self_isolation = models.PositiveIntegerField(_("self-isolating"), null=True, blank=True)
     details = models.JSONField(_("sub-counts"), default=dict, blank=True)
     source = models.CharField(_("source"), max_length=200)
+    provenance = models.CharField(
+        _("data source"), max_length=10, choices=Provenance.choices, default=Provenance.OFFICIAL
+    )
+
+    objects = CaseReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-report_date", "kelurahan__code"]
@@ -238,12 +280,31 @@ class CaseReport(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["kelurahan", "report_date"], name="case_report_unique_day"
-            )
+            ),
+            models.UniqueConstraint(fields=["rw", "report_date"], name="case_report_unique_rw_day"),
+            models.CheckConstraint(
+                condition=Q(kelurahan__isnull=False, rw__isnull=True)
+                | Q(kelurahan__isnull=True, rw__isnull=False),
+                name="case_report_kelurahan_or_rw",
+            ),
         ]
         indexes = [models.Index(fields=["report_date"])]
 
     def __str__(self) -> str:
-        return f"{self.kelurahan} {self.report_date}"
+        return f"{self.kelurahan if self.rw_id is None else self.rw} {self.report_date}"
+
+    @property
+    def level(self) -> str:
+        return self.Level.KELURAHAN if self.rw_id is None else self.Level.RW
+
+    @property
+    def is_estimate(self) -> bool:
+        """Computed from other figures (an RW's share of its kelurahan), not counted."""
+        return self.provenance == Provenance.ESTIMATED
+
+    def term_counts(self) -> list[tuple[str, int | None]]:
+        """(term as the source named it, count) of the headline counts of this report."""
+        return [(term, getattr(self, column)) for column, term in self.TERMS[self.schema].items()]
 
     def counts(self) -> dict[str, int | None]:
         """The headline counts of this report's terms, then the common sub-counts."""

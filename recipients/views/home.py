@@ -13,11 +13,11 @@ from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from recipients.case_data import case_dates, shown_level
 from recipients.filters import Filters, area_index, filters_from
 from recipients.layers import layer_urls
 from recipients.listing import least_served, totals_for
 from recipients.models import Provenance, Recipient
-from recipients.opendata import case_dates
 
 StrOrPromise = str | Promise
 
@@ -73,11 +73,32 @@ def map_labels() -> dict[str, StrOrPromise]:
         "unmet_share": _("Share of the need still open"),
         "households_legend": _("Households (KK) per RW"),
         "cases_legend": _("COVID-19 cases (%(term)s) per kelurahan"),
+        "cases_legend_rw": _("COVID-19 cases (%(term)s) per RW"),
+        "cases_estimated": _(
+            "Estimate: each kelurahan's official count shared among its RWs by households "
+            "(perkiraan), not counted per RW."
+        ),
+        "cases_rw": _("COVID-19 cases in this RW"),
+        "case_source": _("Source"),
+        "data_as_of_level": _("Data as of %(date)s, per %(level)s (%(source)s)"),
+        "level_rw": _("RW"),
+        "level_kelurahan": _("kelurahan"),
         "institutions_legend": _("Institutions"),
         "data_as_of": _("Data as of %(date)s"),
         "tiles_failed": _("The background map could not load; the layers still work."),
         "load_failed": _("Some map data could not load. The list of recipients works without it."),
         "shown": _("%(count)s recipients on the map"),
+    }
+
+
+def cases_as_of(day: str) -> StrOrPromise:
+    """ "Data as of <date>, per RW (estimate)": what the case layer shows on the date (map.js
+    rewrites it when the date changes)."""
+    level, source = shown_level(day)
+    return _("Data as of %(date)s, per %(level)s (%(source)s)") % {
+        "date": day,
+        "level": _("RW") if level == "rw" else _("kelurahan"),
+        "source": Provenance(source or Provenance.OFFICIAL).label,
     }
 
 
@@ -114,6 +135,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "dates": dates,
         "selected_date": selected_date,
         "date_options": date_options(dates, selected_date),
+        "cases_as_of": cases_as_of(selected_date) if selected_date else "",
         "map_config": config,
         "preload": preload_urls(config),
         "kinds": Recipient.Kind.choices,

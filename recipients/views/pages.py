@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from recipients.case_data import latest_rw_report
 from recipients.filters import area_index, filters_from
 from recipients.listing import SORT_LABELS, SORTS, list_count, list_rows, percent
 from recipients.models import Provenance, Recipient
@@ -68,6 +69,7 @@ def recipient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "fulfilled": recipient.is_fulfilled,
         "has_estimates": any(n.provenance != Provenance.OFFICIAL for n in needs),
         "geometry": recipient.map_geometry,
+        "rw_cases": latest_rw_report(recipient.rw_id) if recipient.rw_id else None,
         "leaflet_overrides": leaflet_overrides(),
     }
     return render(request, "recipients/detail.html", context)

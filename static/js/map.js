@@ -1,6 +1,8 @@
-/* The map of needs (home page): priority RWs, kelurahan case choropleth and institutions.
+/* The map of needs (home page): priority RWs, the case choropleth and institutions.
  * Geometry comes from versioned, long-cached GeoJSON URLs; the figures that change often come
- * from status.json. Everything is drawn on canvas so a cheap phone copes with 3,000 shapes. */
+ * from status.json. Everything is drawn on canvas so a cheap phone copes with 3,000 shapes.
+ * The case layer shades kelurahan, or every RW when the chosen date has RW figures: the
+ * all-RW geometry and the RW figures are fetched only then, so the first load stays as it was. */
 (function () {
   "use strict";
 
@@ -53,8 +55,12 @@
   var PURPLES = ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"];
   var GREY = "#bbbbbb";
 
-  var state = { status: {}, cases: null, shade: "need", households: [], caseBreaks: [] };
+  var state = {
+    status: {}, cases: null, shade: "need", households: [], caseBreaks: [],
+    rwCases: null, rwCaseBreaks: [], kelurahanNames: {},
+  };
   var layers = {};
+  var theMap = null;
 
   function $(id) {
     return document.getElementById(id);
@@ -137,6 +143,22 @@
     return { color: "#777", weight: 0.5, fillColor: colour, fillOpacity: 0.45 };
   }
 
+  function rwCaseRow(key) {
+    return state.rwCases && state.cases && state.rwCases.date === state.cases.date ? state.rwCases.rw[key] : null;
+  }
+
+  function rwCaseStyle(feature) {
+    var data = rwCaseRow(feature.id);
+    var value = data ? data.positif : null;
+    var colour = value === null || value === undefined ? "transparent" : PURPLES[Math.min(classOf(value, state.rwCaseBreaks), 4)];
+    return { color: "#888", weight: 0.3, fillColor: colour, fillOpacity: 0.45 };
+  }
+
+  // The level the case layer shows for the chosen date: RWs when the date has RW figures.
+  function caseLevel() {
+    return state.cases && state.cases.rw_level && state.cases.rw_level.length ? "rw" : "kelurahan";
+  }
+
   // --- popups ------------------------------------------------------------------------------
   function sourceLabel(source) {
     if (!source || source === "official") return "";
@@ -169,7 +191,7 @@
       row(labels.kelurahan, escape(p.kelurahan)) + row(labels.rw, escape(p.rw)) +
       row(labels.households, number(p.households), p.households_source) +
       row(labels.ketua_rw, escape(p.ketua_rw || labels.unknown), p.ketua_rw_source) +
-      figures(layer.feature.id) + "</table>" + button(p);
+      figures(layer.feature.id) + "</table>" + rwPopupCases(p) + button(p);
   }
 
   function institutionPopup(layer) {
@@ -181,6 +203,36 @@
       row(labels.address, escape(address) + (p.location_approximate ? " (" + escape(labels.approximate) + ")" : "")) +
       row(labels.residents, number(p.residents), p.residents_source) +
       figures(layer.feature.id) + "</table>" + button(p);
+  }
+
+  function caseRows(terms, data, date, provenance) {
+    var html = '<table class="popup-table">';
+    Object.keys(terms).forEach(function (key) { html += row(terms[key], number(data[key])); });
+    if (provenance) html += row(labels.case_source, escape(config.sources[provenance] || provenance));
+    return html + "</table><div class=\"small\">" + escape(format(labels.data_as_of, { date: date })) + "</div>";
+  }
+
+  function rwKey(area, rw) {
+    return area + "/" + ("00" + rw).slice(-3);
+  }
+
+  // A priority RW's case figures, when the chosen date has RW figures and they are loaded.
+  function rwPopupCases(p) {
+    var data = rwCaseRow(rwKey(p.area, p.rw));
+    if (!data) return "";
+    return '<div class="mt-1 fw-semibold">' + escape(labels.cases_rw) + sourceLabel(data.provenance) + "</div>" +
+      caseRows(state.rwCases.terms, data, state.rwCases.date, data.provenance);
+  }
+
+  function rwCasePopup(layer) {
+    var p = layer.feature.properties;
+    var kel = state.kelurahanNames[p.area] || {};
+    var data = rwCaseRow(layer.feature.id);
+    var html = "<strong>" + escape(labels.rw + " " + ("0" + p.rw).slice(-2) + " " + (kel.name || "")) + "</strong>" +
+      (data ? sourceLabel(data.provenance) : "") +
+      "<div class=\"small\">" + escape([kel.kecamatan, kel.kota].filter(Boolean).join(", ")) + "</div>";
+    if (!data) return html + "<p class=\"mb-0\">" + escape(labels.no_data) + "</p>";
+    return html + caseRows(state.rwCases.terms, data, state.rwCases.date, data.provenance);
   }
 
   function casePopup(layer) {
@@ -229,11 +281,31 @@
       });
     }
     if ($("layer-cases") && $("layer-cases").checked && state.cases && state.cases.date) {
-      var term = state.cases.terms.positif || "positif";
-      html += "<p class=\"mb-1 mt-2 fw-semibold\">" + escape(format(labels.cases_legend, { term: term })) + "</p>";
-      rangeLabels(state.caseBreaks).forEach(function (text, i) { html += swatch(PURPLES[i], text); });
+      var byRW = caseLevel() === "rw" && state.rwCases && state.rwCases.date === state.cases.date;
+      var shown = byRW ? state.rwCases : state.cases;
+      var term = shown.terms.positif || "positif";
+      var title = format(byRW ? labels.cases_legend_rw : labels.cases_legend, { term: term });
+      html += "<p class=\"mb-1 mt-2 fw-semibold\" id=\"cases-legend-title\">" + escape(title) + sourceLabel(shown.provenance) + "</p>";
+      rangeLabels(byRW ? state.rwCaseBreaks : state.caseBreaks).forEach(function (text, i) { html += swatch(PURPLES[i], text); });
+      if (byRW && state.cases.rw_level.indexOf("estimated") !== -1) html += '<p class="mb-0" id="cases-estimated">' + escape(labels.cases_estimated) + "</p>";
     }
     $("legend").innerHTML = html;
+    updateAsOf();
+  }
+
+  // "Data as of <date>, per RW (estimate)": the date, the level and the source of what is drawn.
+  function updateAsOf() {
+    var asOf = $("cases-as-of");
+    if (!asOf || !state.cases || !state.cases.date) return;
+    var byRW = caseLevel() === "rw";
+    var provenance = byRW ? state.rwCases && state.rwCases.date === state.cases.date && state.rwCases.provenance : state.cases.provenance;
+    var sources = byRW ? state.cases.rw_level : [state.cases.provenance || "official"];
+    var source = provenance || sources[sources.length - 1];
+    asOf.textContent = format(labels.data_as_of_level, {
+      date: state.cases.date,
+      level: byRW ? labels.level_rw : labels.level_kelurahan,
+      source: config.sources[source] || source,
+    });
   }
 
   // --- URL state: layers, shading and date join the filter in the query string ---------------
@@ -261,6 +333,10 @@
 
   // --- layers ------------------------------------------------------------------------------
   function toggle(name) {
+    if (name === "cases") {
+      showCases().then(saveState);
+      return;
+    }
     var layer = layers[name];
     if (!layer) return;
     if ($("layer-" + name).checked) layer.addTo(layer._ksbbMap);
@@ -269,8 +345,62 @@
     saveState();
   }
 
-  function casesURL(date) {
-    return config.api.cases + (date ? "?date=" + encodeURIComponent(date) : "");
+  function casesURL(date, level) {
+    var params = [];
+    if (date) params.push("date=" + encodeURIComponent(date));
+    if (level) params.push("level=" + level);
+    return config.api.cases + (params.length ? "?" + params.join("&") : "");
+  }
+
+  // The RW figures of the chosen date (for the case layer and the priority RWs' popups).
+  function loadRWFigures() {
+    var date = state.cases && state.cases.date;
+    if (!date || caseLevel() !== "rw") return Promise.resolve(false);
+    if (state.rwCases && state.rwCases.date === date) return Promise.resolve(true);
+    return fetchJSON(casesURL(date, "rw")).then(function (data) {
+      if (!state.cases || state.cases.date !== data.date) return false; // the date changed meanwhile
+      state.rwCases = data;
+      state.rwCaseBreaks = breaks(Object.keys(data.rw).map(function (k) { return data.rw[k].positif || 0; }));
+      if (layers.rwCases) layers.rwCases.setStyle(rwCaseStyle);
+      return true;
+    });
+  }
+
+  // Every RW's polygon, fetched the first time the case layer shows RWs.
+  function loadRWGeometry() {
+    if (layers.rwCases) return Promise.resolve(layers.rwCases);
+    if (!downloads.rwAll) downloads.rwAll = fetchJSON(config.api["rw-all"]);
+    return downloads.rwAll.then(function (geometry) {
+      if (!layers.rwCases) {
+        layers.rwCases = L.geoJSON(geometry, { pane: "cases", style: rwCaseStyle }).bindPopup(rwCasePopup);
+      }
+      return layers.rwCases;
+    });
+  }
+
+  // Draw the case layer of the chosen date at its level (kelurahan at once; RWs once loaded).
+  function showCases() {
+    var apply = function () {
+      var on = $("layer-cases").checked;
+      var byRW = caseLevel() === "rw" && layers.rwCases && state.rwCases && state.rwCases.date === state.cases.date;
+      if (layers.cases) {
+        if (on && !byRW) layers.cases.addTo(theMap);
+        else layers.cases.remove();
+      }
+      if (layers.rwCases) {
+        if (on && byRW) layers.rwCases.addTo(theMap);
+        else layers.rwCases.remove();
+      }
+      updateLegend();
+    };
+    if (!$("layer-cases").checked || caseLevel() !== "rw") {
+      apply();
+      return Promise.resolve();
+    }
+    return Promise.all([loadRWGeometry(), loadRWFigures()]).then(apply).catch(function (error) {
+      setStatus(labels.load_failed);
+      throw error;
+    });
   }
 
   function loadCases(date, download) {
@@ -278,15 +408,16 @@
       state.cases = data;
       state.caseBreaks = breaks(Object.keys(data.kelurahan).map(function (k) { return data.kelurahan[k].positif || 0; }));
       if (layers.cases) layers.cases.setStyle(caseStyle);
-      var asOf = $("cases-as-of");
-      if (asOf && data.date) asOf.textContent = format(labels.data_as_of, { date: data.date });
+      updateAsOf();
     });
   }
 
   function build(map, kelurahan, rw, institutions) {
     map.createPane("cases").style.zIndex = 350;
+    theMap = map;
     var shown = 0;
 
+    kelurahan.features.forEach(function (f) { state.kelurahanNames[f.id] = f.properties; });
     layers.cases = L.geoJSON(kelurahan, { pane: "cases", style: caseStyle }).bindPopup(casePopup);
     var hh = rw.features.map(function (f) { return f.properties.households || 0; });
     state.households = breaks(hh);
@@ -294,6 +425,12 @@
       style: rwStyle,
       filter: function (f) { var ok = matches(f.properties); shown += ok ? 1 : 0; return ok; },
     }).bindPopup(rwPopup);
+    // A priority RW's case figures come with its popup when the date has RW figures.
+    layers.rw.on("popupopen", function (event) {
+      loadRWFigures().then(function (loaded) {
+        if (loaded && event.popup.isOpen()) event.popup.setContent(rwPopup(event.layer));
+      }).catch(function () {});
+    });
 
     layers.institutions = L.markerClusterGroup({ chunkedLoading: true, maxClusterRadius: 50 });
     // Plain markers in one addLayers call (chunked by the cluster group); one popup on the
@@ -313,9 +450,11 @@
     layers.institutions.addLayers(markers);
     layers.institutions.bindPopup(institutionPopup);
 
-    ["cases", "rw", "institutions"].forEach(function (name) {
+    ["rw", "institutions"].forEach(function (name) {
       layers[name]._ksbbMap = map;
       if ($("layer-" + name).checked) layers[name].addTo(map);
+    });
+    ["cases", "rw", "institutions"].forEach(function (name) {
       $("layer-" + name).addEventListener("change", function () { toggle(name); });
     });
 
@@ -334,7 +473,7 @@
     if (bounds.isValid()) map.fitBounds(bounds, { maxZoom: 16 });
 
     setStatus(format(labels.shown, { count: number(shown) }));
-    updateLegend();
+    return showCases();
   }
 
   window.ksbbMapInit = function (map) {
@@ -355,7 +494,7 @@
     var dateSelect = $("case-date");
     if (dateSelect) {
       dateSelect.addEventListener("change", function () {
-        loadCases(dateSelect.value).then(function () { updateLegend(); saveState(); });
+        loadCases(dateSelect.value).then(showCases).then(saveState);
       });
     }
 
@@ -366,7 +505,8 @@
       downloads.status.then(function (s) { state.status = s.recipients; }),
       config.date ? loadCases(config.date, downloads.cases) : null,
     ]).then(function (data) {
-      build(map, data[0], data[1], data[2]);
+      return build(map, data[0], data[1], data[2]);
+    }).then(function () {
       // The canvas renderer paints on the next animation frame: count the layers drawn then.
       requestAnimationFrame(function () {
         var container = map.getContainer();

@@ -120,3 +120,61 @@ def test_ready_promise_resolves_once_drawn_and_layers_come_from_hashed_urls(
     for name in ("kelurahan", "rw", "institutions"):
         assert any(f"/api/v1/{name}.geojson?v=" in url for url in requested), name
     assert sum("/api/v1/status.json" in url for url in requested) == 1  # one status fetch
+    # The first load does not grow: no all-RW geometry, no RW figures.
+    assert not any("rw-all.geojson" in url or "level=rw" in url for url in requested)
+
+
+def test_case_layer_shades_every_rw_on_a_date_with_rw_figures(page, live_server, drawn, areas):
+    import datetime
+
+    from recipients.models import CaseReport
+
+    recipient_a, _b = drawn
+    other = RW.objects.create(kelurahan=areas["kelurahan_a"], number=2)
+    ring = [
+        [106.815, -6.18],
+        [106.82, -6.18],
+        [106.82, -6.175],
+        [106.815, -6.175],
+        [106.815, -6.18],
+    ]
+    RW.objects.filter(pk=other.pk).update(boundary_web={"type": "Polygon", "coordinates": [ring]})
+    day = datetime.date(2020, 5, 31)
+    CaseReport.objects.create(
+        kelurahan=areas["kelurahan_a"], report_date=day, schema="odp_pdp", positif=9, source="t"
+    )
+    for rw, positif in ((recipient_a.rw, 4), (other, 5)):
+        CaseReport.objects.create(
+            rw=rw,
+            report_date=day,
+            schema="odp_pdp",
+            positif=positif,
+            source="t",
+            provenance="estimated",
+        )
+    cache.clear()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    open_map(page, live_server)
+    assert not any("rw-all.geojson" in url for url in requested)
+    page.locator("#layer-cases").check()
+    expect(page.locator("#cases-legend-title")).to_contain_text("RW")
+    expect(page.locator("#cases-estimated")).to_be_visible()  # the estimate note
+    expect(page.locator("#cases-as-of")).to_contain_text("2020-05-31")
+    ids = drawn_ids(page)
+    assert "31.71.01.1001/001" in ids and "31.71.01.1001/002" in ids
+    assert areas["kelurahan_a"].code not in ids  # RWs instead of the kelurahan
+    assert any("rw-all.geojson?v=" in url for url in requested)
+    # The RW's own popup names its figures, date and source. Opened from the layer: a click
+    # on the lower "cases" pane is caught by the canvas of the overlay pane above it.
+    page.evaluate(
+        """() => window.maps[0].eachLayer((l) => {
+             if (l.feature && l.feature.id === "31.71.01.1001/002")
+               l.fire("click", {latlng: l.getBounds().getCenter()}, true);
+           })"""
+    )
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("RW 02 Gambir")
+    expect(popup).to_contain_text("5")
+    expect(popup).to_contain_text("2020-05-31")
+    expect(popup.locator(".badge")).to_be_visible()  # the estimate badge

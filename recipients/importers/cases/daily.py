@@ -164,7 +164,9 @@ def import_daily_cases(data_dir: Path, summary: Summary) -> None:
                     folded[f"{name} -> {official}"] += 1
     if reports:
         first, last = min(day for _pk, day in reports), max(day for _pk, day in reports)
-        existing = stored_reports(CaseReport.objects.filter(report_date__range=(first, last)))
+        existing = stored_reports(
+            CaseReport.objects.kelurahan_level().filter(report_date__range=(first, last))
+        )
     else:
         existing = {}
     for key, (_pk, stored) in existing.items():

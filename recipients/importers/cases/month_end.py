@@ -196,5 +196,6 @@ def import_month_end_cases(data_dir: Path, summary: Summary) -> None:
     if special:
         labels = ", ".join(f"{label} ({count})" for label, count in sorted(special.items()))
         summary.note(_("rows that are not kelurahan left out: %(labels)s") % {"labels": labels})
-    existing = stored_reports(CaseReport.objects.filter(report_date__in=[d for d, _p in files]))
+    on_days = CaseReport.objects.kelurahan_level().filter(report_date__in=[d for d, _p in files])
+    existing = stored_reports(on_days)
     save_reports(summary, reports, existing)
