@@ -74,9 +74,10 @@ locale/%.mo: locale/%.po
 migrate: install ## Apply database migrations
 	$(PY) manage.py migrate --noinput
 
-run: install messages migrate ## Set up and serve on http://127.0.0.1:8000 (loads data, demo admin)
+run: install messages migrate ## Set up and serve on http://127.0.0.1:8000 (loads data, demo admin and PJs)
 	$(PY) manage.py load_data
 	$(PY) manage.py create_demo_admin
+	$(PY) manage.py create_demo_pjs
 	$(PY) manage.py runserver $(HOST)
 
 test: check-system-test install-dev messages ## Run the whole test suite; options via PYTEST_ARGS='-x -k home'

@@ -10,13 +10,22 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from ksbb.lib.leaflet_fields import AREA_TYPES, POINT, GeoJSONMapAdminMixin
 
+from .admin_base import (
+    AREA_GEOMETRY,
+    ImportExportPermissionsMixin,
+    KelurahanKotaFilter,
+    KotaFilter,
+    PartialImportMixin,
+    _without_geometry,
+)
+from .admin_cases import RWCaseImportMixin
+from .admin_people import PersonInChargeInline
 from .listing import percent
-from .models import RW, Area, CaseReport, Need, Package, Recipient, RecipientQuerySet, within_q
+from .models import RW, Area, CaseReport, Need, Package, Recipient, RecipientQuerySet
 from .resources import NeedResource, RecipientResource
 
 if TYPE_CHECKING:
@@ -25,73 +34,6 @@ if TYPE_CHECKING:
 admin.site.site_header = _("KSBB Portal administration")
 admin.site.site_title = _("KSBB Portal administration")
 admin.site.index_title = _("Data and settings")
-
-# Polygons are large (a kelurahan boundary is tens of KB): lists never load them.
-AREA_GEOMETRY = ("boundary", "boundary_web")
-
-
-def _without_geometry(prefix: str) -> list[str]:
-    return [f"{prefix}__{name}" for name in AREA_GEOMETRY]
-
-
-class KotaFilter(admin.SimpleListFilter):
-    """Filter by kota/kabupaten through the hierarchical Kemendagri code of an area field."""
-
-    title = _("kota/kabupaten")
-    parameter_name = "kota"
-    area_field = "area"
-
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> QuerySet:
-        return Area.objects.filter(level=Area.Level.KOTA).values_list("code", "name")
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        code = self.value()
-        if not code:
-            return queryset
-        kota = Area.objects.filter(level=Area.Level.KOTA, code=code).only("code").first()
-        if kota is None:
-            return queryset.none()
-        # A recipient placed only at kota level (approximate location) still belongs to it.
-        return queryset.filter(within_q(kota, f"{self.area_field}__"))
-
-
-class KelurahanKotaFilter(KotaFilter):
-    area_field = "kelurahan"
-
-
-class ImportExportPermissionsMixin(ImportExportMixin):
-    """Export needs view permission, import needs add and change permission."""
-
-    def has_export_permission(self, request: HttpRequest) -> bool:
-        return self.has_view_permission(request)
-
-    def has_import_permission(self, request: HttpRequest) -> bool:
-        return self.has_add_permission(request) and self.has_change_permission(request)
-
-
-class PartialImportMixin(ImportExportMixin):
-    """Lets the admin confirm a file whose preview shows invalid rows.
-
-    django-import-export offers "Confirm" only when every row is valid. Our resources turn
-    every bad value into a row validation error (never an exception), so the confirmed import
-    saves the good rows and skips the invalid ones, which the preview has listed.
-    """
-
-    import_template_name = "admin/recipients/import.html"
-
-    def import_action(self, request: HttpRequest, **kwargs):
-        response = super().import_action(request, **kwargs)
-        context = getattr(response, "context_data", None) or {}
-        result = context.get("result")
-        if (
-            result is not None
-            and "confirm_form" not in context
-            and not result.has_errors()
-            and result.has_validation_errors()
-            and len(result.invalid_rows) < result.total_rows
-        ):
-            context["confirm_form"] = self.create_confirm_form(request, import_form=context["form"])
-        return response
 
 
 @admin.register(Area)
@@ -205,7 +147,7 @@ class RecipientAdmin(
     list_filter = ["kind", "is_active", "provenance", KotaFilter]
     search_fields = ["name", "address", "pj_name"]
     autocomplete_fields = ["area", "rw"]
-    inlines = [NeedInline]
+    inlines = [NeedInline, PersonInChargeInline]
     geojson_fields = {"location": (POINT,)}
     readonly_fields = ["created", "updated"]
     fieldsets = [
@@ -280,9 +222,10 @@ class NeedAdmin(PartialImportMixin, ImportExportPermissionsMixin, SimpleHistoryA
 
 
 @admin.register(CaseReport)
-class CaseReportAdmin(admin.ModelAdmin):
+class CaseReportAdmin(RWCaseImportMixin, admin.ModelAdmin):
     list_display = [
         "kelurahan",
+        "rw",
         "report_date",
         "schema",
         "odp",
@@ -291,17 +234,22 @@ class CaseReportAdmin(admin.ModelAdmin):
         "probable",
         "positif",
         "meninggal",
+        "provenance",
     ]
-    list_filter = ["schema", KelurahanKotaFilter]
-    search_fields = ["kelurahan__name", "kelurahan__code"]
+    list_filter = ["schema", "provenance", KelurahanKotaFilter]
+    search_fields = ["kelurahan__name", "kelurahan__code", "rw__kelurahan__name"]
     date_hierarchy = "report_date"
-    autocomplete_fields = ["kelurahan"]
+    autocomplete_fields = ["kelurahan", "rw"]
     list_per_page = 100
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CaseReport]:
         return (
             super()
             .get_queryset(request)
-            .select_related("kelurahan")
-            .defer(*_without_geometry("kelurahan"))
+            .select_related("kelurahan", "rw__kelurahan")
+            .defer(
+                *_without_geometry("kelurahan"),
+                *_without_geometry("rw"),
+                *_without_geometry("rw__kelurahan"),
+            )
         )

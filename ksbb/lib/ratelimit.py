@@ -3,6 +3,7 @@ app processes); the limits per scope are the setting KSBB_RATE_LIMITS."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 from django.conf import settings
@@ -26,16 +27,21 @@ def limits(scope: str) -> tuple[int, int]:
     return settings.KSBB_RATE_LIMITS[scope]
 
 
-def is_limited(request: HttpRequest, scope: str) -> bool:
-    """Count this request; True once the client went over the limit of the current window."""
+def is_limited(request: HttpRequest, scope: str, *, key: str | None = None) -> bool:
+    """Count this request; True once the client went over the limit of the current window.
+
+    `key` counts something other than the client's address (e.g. the e-mail address a reset
+    is asked for): it is hashed, so no personal data goes into a cache key.
+    """
     limit, period = limits(scope)
     window = int(time.time() // period)
-    key = f"ratelimit:{scope}:{client_ip(request)}:{window}"
-    cache.add(key, 0, period)
+    who = client_ip(request) if key is None else hashlib.sha256(key.encode()).hexdigest()[:32]
+    cache_key = f"ratelimit:{scope}:{who}:{window}"
+    cache.add(cache_key, 0, period)
     try:
-        count = cache.incr(key)
+        count = cache.incr(cache_key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, period)
+        cache.set(cache_key, 1, period)
         count = 1
     return count > limit
 
