@@ -1,14 +1,25 @@
 """Admin of commitments: read mostly; quantities move only through the workflows."""
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
-from commitments.models import Commitment, CommitmentEvent, CommitmentLine, ContactAccess
+from commitments.models import (
+    Commitment,
+    CommitmentEvent,
+    CommitmentLine,
+    ContactAccess,
+    DeliveryReport,
+)
 
 
 class CommitmentLineInline(admin.TabularInline):
     model = CommitmentLine
     extra = 0
-    readonly_fields = ["package", "quantity", "delivered"]
+    # Both figures: what the collaborator reported and what the PJ confirmed.
+    readonly_fields = ["package", "quantity", "reported", "delivered"]
     can_delete = False
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -25,13 +36,62 @@ class CommitmentEventInline(admin.TabularInline):
         return False
 
 
+class DeliveryReportInline(admin.TabularInline):
+    model = DeliveryReport
+    extra = 0
+    fields = ["created", "side", "actor", "quantities", "photo_links"]
+    readonly_fields = ["created", "side", "actor", "quantities", "photo_links"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[DeliveryReport]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("actor")
+            .prefetch_related("lines__line__package", "photos")
+        )
+
+    @admin.display(description=_("quantities"))
+    def quantities(self, report: DeliveryReport) -> str:
+        return ", ".join(f"{rl.line.package.name}: {rl.quantity}" for rl in report.lines.all())
+
+    @admin.display(description=_("photos"))
+    def photo_links(self, report: DeliveryReport) -> str:
+        # Links to the permission-checked view: the files are never under MEDIA_URL.
+        return format_html_join(
+            " · ",
+            '<a href="{}">{}</a>',
+            (
+                (photo.get_pj_url(), _("photo %(n)d") % {"n": n})
+                for n, photo in enumerate(report.photos.all(), start=1)
+            ),
+        ) or format_html("{}", "—")
+
+
+@admin.action(description=_("Mark the selected commitments as reviewed"))
+def mark_reviewed(modeladmin, request: HttpRequest, queryset: QuerySet[Commitment]) -> None:
+    queryset.update(needs_review=False)
+
+
 @admin.register(Commitment)
 class CommitmentAdmin(admin.ModelAdmin):
-    list_display = ["number", "name", "recipient", "status", "delivery_date", "deadline"]
-    list_filter = ["status", "collaborator_type", "delivery_method"]
+    list_display = [
+        "number",
+        "name",
+        "recipient",
+        "status",
+        "delivery_date",
+        "deadline",
+        "needs_review",
+    ]
+    list_filter = ["needs_review", "status", "collaborator_type", "delivery_method"]
+    actions = [mark_reviewed]
     search_fields = ["number", "name", "organisation", "recipient__name"]
     date_hierarchy = "created"
-    inlines = [CommitmentLineInline, CommitmentEventInline]
+    inlines = [CommitmentLineInline, DeliveryReportInline, CommitmentEventInline]
     readonly_fields = [
         "number",
         "recipient",
@@ -42,6 +102,11 @@ class CommitmentAdmin(admin.ModelAdmin):
         "done_at",
         "cancelled_at",
         "expired_at",
+        "declined_at",
+        "decline_reason",
+        "proposed_delivery_date",
+        "proposed_deadline",
+        "proposed_by",
         "letter",
     ]
     raw_id_fields = ["recipient"]

@@ -5,6 +5,7 @@ SECRET_KEY, DEBUG=0, ALLOWED_HOSTS, DATABASE_URL and friends (see README).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "csp",
+    "axes",
     "ksbb",
     "recipients",
     "commitments",
@@ -68,10 +70,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "recipients.middleware.AccountLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "ksbb.middleware.DatabaseLockedMiddleware",
+    # Last: turns a login that django-axes locked out into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not DEBUG:
@@ -148,7 +153,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+# The portal's own pages (ksbb/accounts/); after login each role lands on its page.
+LOGIN_URL = "login"
+LOGOUT_REDIRECT_URL = "recipients:home"
+# django-axes checks every login (the portal's and the admin's) before the model backend does.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# An invitation link (ksbb/accounts/tokens.py) works this many days; a password reset link
+# works PASSWORD_RESET_TIMEOUT seconds (Django's default: 3 days).
+KSBB_INVITATION_DAYS = envint("INVITATION_DAYS", 7)
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
+
+# Lock-out after repeated failed logins (django-axes), counted in the shared cache so that it
+# holds across app processes: per account name and, separately, per client address (the one
+# ksbb/lib/ratelimit.py trusts, behind TRUSTED_PROXIES). An unknown account name is counted
+# like a known one, so the lock-out tells nothing about which accounts exist.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "ksbb.lib.ratelimit.client_ip"
+AXES_USERNAME_CALLABLE = "ksbb.accounts.lockout.attempted_username"
+AXES_LOCKOUT_CALLABLE = "ksbb.accounts.lockout.lockout_response"
+# Attempts live in the cache, not in axes' tables: its admin pages would stay empty.
+AXES_ENABLE_ADMIN = False
+# No account names or addresses in log lines (axes logs each failure).
+AXES_VERBOSE = False
+if not REDIS_URL:
+    # One process with its memory cache (local use, tests): axes warns the count is not shared.
+    SILENCED_SYSTEM_CHECKS = ["axes.W001"]
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -315,6 +351,11 @@ if KSBB_DATA_DIR:
 KSBB_RATE_LIMITS = {
     "pledge": (envint("RATE_LIMIT_PLEDGES", 10), 3600),
     "letter": (envint("RATE_LIMIT_LETTERS", 60), 3600),
+    # Password reset requests: per client, and per e-mail address typed (ksbb/accounts/).
+    "password_reset": (envint("RATE_LIMIT_PASSWORD_RESETS", 10), 3600),
+    "password_reset_address": (envint("RATE_LIMIT_PASSWORD_RESETS_PER_ADDRESS", 3), 3600),
+    # Re-sending a pledge's private link (commitments/views/private.py).
+    "private_link": (envint("RATE_LIMIT_LINK_RESENDS", 5), 3600),
 }
 # Reverse proxies in front of the app whose X-Forwarded-For may be trusted (0: none, so the
 # client address is REMOTE_ADDR). Behind nginx set 1, or all visitors share one rate limit.

@@ -21,7 +21,7 @@ from commitments.models import Commitment
 from commitments.testing import commitment_fields, make_commitment
 from recipients.models import Need, Recipient
 
-# serialized_rollback restores the packages seeded by migration, which the flush deletes.
+# serialized_rollback restores what the test database held after migrate, which the flush deletes.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 THREADS = 32

@@ -95,7 +95,7 @@ def test_acknowledge_then_partial_delivery_then_close_releases_the_rest(
     commitment = make_commitment(recipient_a, {sembako: 30})
     services.acknowledge(commitment=commitment, by=cast["admin"])
     line = commitment.lines.get()
-    commitment = services.record_delivery(
+    commitment = services.confirm_delivery(
         commitment=commitment, quantities={line.pk: 20}, by=cast["admin"]
     )
     assert commitment.status == Commitment.Status.DELIVERED
@@ -117,8 +117,8 @@ def test_two_partial_deliveries_add_up(recipient_a, sembako, need):
     commitment = make_commitment(recipient_a, {sembako: 30})
     services.acknowledge(commitment=commitment, by=None)
     line = commitment.lines.get()
-    services.record_delivery(commitment=commitment, quantities={line.pk: 10}, by=None)
-    services.record_delivery(commitment=commitment, quantities={line.pk: 20}, by=None)
+    services.confirm_delivery(commitment=commitment, quantities={line.pk: 10}, by=None)
+    services.confirm_delivery(commitment=commitment, quantities={line.pk: 20}, by=None)
     line.refresh_from_db()
     assert line.delivered == 30
     assert _need(need) == (0, 30)
@@ -129,7 +129,7 @@ def test_delivery_over_the_pledged_quantity_is_refused(recipient_a, sembako, nee
     services.acknowledge(commitment=commitment, by=None)
     line = commitment.lines.get()
     with pytest.raises(ValueError):
-        services.record_delivery(commitment=commitment, quantities={line.pk: 31}, by=None)
+        services.confirm_delivery(commitment=commitment, quantities={line.pk: 31}, by=None)
     assert _need(need) == (30, 0)
 
 
@@ -159,7 +159,7 @@ def test_transitions_are_refused_from_other_statuses(
         "acknowledge": lambda c: services.acknowledge(commitment=c, by=None),
         "cancel": lambda c: services.cancel(commitment=c),
         "close": lambda c: services.close(commitment=c, by=None),
-        "deliver": lambda c: services.record_delivery(
+        "deliver": lambda c: services.confirm_delivery(
             commitment=c, quantities={c.lines.get().pk: 1}, by=None
         ),
     }
@@ -219,7 +219,7 @@ def test_expire_commitments_command_is_safe_to_run_twice(recipient_a, sembako, n
 def test_delivered_commitments_do_not_expire(recipient_a, sembako, need):
     commitment = make_commitment(recipient_a, {sembako: 30})
     services.acknowledge(commitment=commitment, by=None)
-    services.record_delivery(
+    services.confirm_delivery(
         commitment=commitment, quantities={commitment.lines.get().pk: 5}, by=None
     )
     later = timezone.localdate() + timedelta(days=30)

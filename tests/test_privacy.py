@@ -11,8 +11,10 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
+from commitments import services
 from commitments.letter import letter_pdf
 from commitments.models import Commitment
 from commitments.testing import make_commitment
@@ -25,7 +27,19 @@ ADDRESS = "Jalan Sentinel Rahasia 77"
 PJ_EMAIL = "sentinel-pj-9c2b@example.org"
 PJ_PHONE = "+6281777000222"
 CONTACT = "Sentinel Kontak Pribadi"
-SENTINELS = [PHONE, PHONE[1:], "81999000111", EMAIL, ADDRESS, PJ_EMAIL, PJ_PHONE, CONTACT]
+# A decline reason a PJ typed may hold personal details: the collaborator and admins only.
+REASON = "Sentinel Alasan Penolakan"
+SENTINELS = [
+    PHONE,
+    PHONE[1:],
+    "81999000111",
+    EMAIL,
+    ADDRESS,
+    PJ_EMAIL,
+    PJ_PHONE,
+    CONTACT,
+    REASON,
+]
 
 # The public URLs of the map issue, checked whenever they exist.
 RECIPIENT_URLS = [
@@ -37,6 +51,13 @@ RECIPIENT_URLS = [
     "recipients:api-status",
     "recipients:api-cases",
     "recipients:api-recipients-csv",
+    "recipients:api-cases-csv",
+    "recipients:api-rw-all",
+    "recipients:api-docs",
+    "login",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_complete",
 ]
 
 
@@ -47,10 +68,21 @@ def seeded(recipient_a, recipient_b, packages, settings, tmp_path):
         recipient.pj_email, recipient.pj_phone = PJ_EMAIL, PJ_PHONE
         recipient.save()
     private = {"phone": PHONE, "email": EMAIL, "address": ADDRESS, "contact_person": CONTACT}
-    return [
-        make_commitment(recipient_a, {packages["sembako"]: 5}, **private),
-        make_commitment(recipient_b, {packages["siap-saji"]: 5}, is_anonymous=True, **private),
-    ]
+    delivered = make_commitment(recipient_a, {packages["sembako"]: 5}, **private)
+    declined = make_commitment(
+        recipient_b, {packages["siap-saji"]: 5}, is_anonymous=True, **private
+    )
+    # Every step of the coordination workflow, so the timelines show each kind of event.
+    today = timezone.localdate()
+    services.propose_date(
+        commitment=delivered, side="pj", delivery_date=today, deadline=today, by=None
+    )
+    services.accept_proposal(commitment=delivered, side="donor")
+    line = delivered.lines.get().pk
+    services.report_delivery(commitment=delivered, quantities={line: 5})
+    services.confirm_delivery(commitment=delivered, quantities={line: 4}, by=None)
+    services.decline(commitment=declined, by=None, reason=REASON)
+    return [delivered, declined]
 
 
 def public_urls(commitments, recipients) -> list[str]:
@@ -66,11 +98,14 @@ def public_urls(commitments, recipients) -> list[str]:
     for commitment in commitments:
         urls.append(commitment.get_absolute_url())  # the QR code's target
     urls += [
+        reverse("commitments:resend-link"),
         reverse("commitments:list"),
         reverse("commitments:csv"),
         reverse("commitments:api"),
         reverse("commitments:list") + "?status=nope&area=x",  # a filter error page
         reverse("commitments:api") + "?status=nope",
+        reverse("recipients:api-cases") + "?level=rw",
+        "/akun/undangan/xx/yy/",  # a dead invitation link
         "/komitmen/KSBB-0000-000000/",  # 404
         "/no-such-page/",
     ]
@@ -153,3 +188,29 @@ def test_submission_logs_no_contact(
     assert response.status_code == 302
     assert Commitment.objects.get().phone == PHONE
     assert_clean(caplog.text, "the log of a submission")
+
+
+def test_pj_pages_and_photos_show_nothing_to_anyone_but_the_pledges_pj(seeded, cast):
+    """The PJ pages are not public: for those who may not see a pledge they answer 404 or send
+    to the login page, and carry no contact and no decline reason."""
+    for role in ("anonymous", "pj_b", "officer"):
+        client = Client(raise_request_exception=False)
+        if cast[role] is not None:
+            client.force_login(cast[role])
+        for commitment in seeded:
+            if role == "pj_b" and commitment.recipient.is_in_charge(cast["pj_b"]):
+                continue
+            url = reverse("commitments:pj-detail", args=[commitment.number])
+            response = client.get(url)
+            assert response.status_code in (302, 404), (url, role)
+            assert_clean(response.content.decode(), f"{url} as {role}")
+
+
+def test_resend_link_answer_carries_no_contact(seeded, client):
+    response = client.post(
+        reverse("commitments:resend-link"),
+        {"number": seeded[0].number, "email": EMAIL},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert_clean(response.content.decode(), "the re-send answer")

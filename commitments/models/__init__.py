@@ -10,11 +10,13 @@ from commitments.models.commitment import (
     LETTER_LAYOUT_VERSION,
     PUBLIC_FIELDS,
     Commitment,
-    CommitmentLine,
     CommitmentQuerySet,
-    NumberCounter,
+    is_commitment_admin,
     new_token,
 )
+from commitments.models.delivery import DeliveryPhoto, DeliveryReport, DeliveryReportLine
+from commitments.models.lines import CommitmentLine
+from commitments.models.numbering import NumberCounter
 from commitments.models.reminders import ReminderSent
 
 __all__ = [
@@ -26,7 +28,11 @@ __all__ = [
     "CommitmentLine",
     "CommitmentQuerySet",
     "ContactAccess",
+    "DeliveryPhoto",
+    "DeliveryReport",
+    "DeliveryReportLine",
     "NumberCounter",
     "ReminderSent",
+    "is_commitment_admin",
     "new_token",
 ]

@@ -1,4 +1,4 @@
-"""A commitment (pledge) of aid against a recipient's needs, its lines and its number.
+"""A commitment (pledge) of aid against a recipient's needs.
 
 A commitment's collaborator contact (phone, e-mail, address) is private: only the donor's own
 link, the recipient's PJ and admins see it. Public pages read through `public()`.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from recipients.models import Package, Recipient
+from recipients.models import Recipient
 
 # What a donor who chose anonymity appears as on every public page.
 ANONYMOUS_NAME = "Hamba Allah"
@@ -42,7 +43,17 @@ PUBLIC_FIELDS = (
     "done_at",
     "cancelled_at",
     "expired_at",
+    "declined_at",
 )
+
+
+def is_commitment_admin(user: Any) -> bool:
+    """Pokja admins (staff allowed to change commitments) act on any pledge, as its PJ may."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_staff
+        and user.has_perm("commitments.change_commitment")
+    )
 
 
 def new_token() -> str:
@@ -54,35 +65,11 @@ def new_token() -> str:
 LETTER_LAYOUT_VERSION = "3"
 
 
-class NumberCounter(models.Model):
-    """The last commitment number issued per year.
-
-    Incremented with an UPDATE inside the reserving transaction: the row lock serialises
-    concurrent pledges, so numbers are unique and gap-free within a year.
-    """
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("commitment number counter")
-        verbose_name_plural = _("commitment number counters")
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
-
-    @classmethod
-    def next_number(cls, year: int) -> str:
-        """Issue the next number of the year; call inside a transaction."""
-        cls.objects.get_or_create(year=year)
-        cls.objects.filter(year=year).update(last=F("last") + 1)
-        last = cls.objects.values_list("last", flat=True).get(year=year)
-        return f"KSBB-{year}-{last:06d}"
-
-
 class CommitmentQuerySet(models.QuerySet):
     def public(self) -> CommitmentQuerySet:
         """Only the public fields, with what public pages show beside them."""
+        from commitments.models.lines import CommitmentLine  # it refers to Commitment
+
         return (
             self.select_related("recipient__area__parent__parent")
             .only(
@@ -104,6 +91,18 @@ class CommitmentQuerySet(models.QuerySet):
     def overdue(self, today: date) -> CommitmentQuerySet:
         """Undelivered commitments past their deadline (pairs with `is_overdue`)."""
         return self.filter(status__in=Commitment.EXPIRABLE_STATUSES, deadline__lt=today)
+
+    def delivery_overdue(self, today: date) -> CommitmentQuerySet:
+        """Partly delivered commitments past their deadline: the rest goes back to the need
+        (pairs with `is_delivery_overdue`)."""
+        return self.filter(status=Commitment.Status.DELIVERED, deadline__lt=today)
+
+    def managed_by(self, user: Any) -> CommitmentQuerySet:
+        """What `user` may see and act on as a PJ: the pledges to the recipients they are in
+        charge of today; every pledge for an admin (pairs with `is_managed_by`)."""
+        if is_commitment_admin(user):
+            return self.all()
+        return self.filter(recipient__in=Recipient.objects.in_charge_of(user))
 
 
 class Commitment(models.Model):
@@ -128,8 +127,19 @@ class Commitment(models.Model):
         CANCELLED = "cancelled", _("cancelled")
         EXPIRED = "expired", _("expired")
 
+    class Side(models.TextChoices):
+        """The two parties who agree a delivery: the recipient's PJ and the collaborator."""
+
+        PJ = "pj", _("person in charge")
+        COLLABORATOR = "donor", _("collaborator")
+
     EXPIRABLE_STATUSES = (Status.SUBMITTED, Status.ACKNOWLEDGED)
     CANCELLABLE_STATUSES = (Status.SUBMITTED, Status.ACKNOWLEDGED)
+    # Before anything arrived: the date can still move, the PJ can still decline.
+    OPEN_STATUSES = (Status.SUBMITTED, Status.ACKNOWLEDGED)
+    DELIVERABLE_STATUSES = (Status.ACKNOWLEDGED, Status.DELIVERED)
+    # Nothing can change any more; pages stay readable.
+    FINAL_STATUSES = (Status.DONE, Status.DECLINED, Status.CANCELLED, Status.EXPIRED)
 
     number = models.CharField(_("commitment number"), max_length=20, unique=True)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
@@ -169,6 +179,15 @@ class Commitment(models.Model):
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     expired_at = models.DateTimeField(_("expired at"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
+    # Seen by the collaborator and admins only: a PJ may write personal details into it.
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    # A new delivery slot one side proposed, waiting for the other side's answer.
+    proposed_delivery_date = models.DateField(_("proposed delivery date"), null=True, blank=True)
+    proposed_deadline = models.DateField(_("proposed deadline"), null=True, blank=True)
+    proposed_by = models.CharField(_("proposed by"), max_length=5, choices=Side.choices, blank=True)
+    # The collaborator's report and the PJ's confirmation disagree: the Pokja looks into it.
+    needs_review = models.BooleanField(_("needs review"), default=False, db_index=True)
     # The stored letter and a digest of what it says: re-rendered only when that changes.
     letter = models.FileField(_("pledge letter"), upload_to="letters/%Y/", blank=True)
     letter_digest = models.CharField(max_length=64, blank=True, editable=False)
@@ -192,6 +211,10 @@ class Commitment(models.Model):
                 condition=~Q(delivery_method="partner") | ~Q(partner_name=""),
                 name="commitment_partner_named",
             ),
+            models.CheckConstraint(
+                condition=Q(proposed_by="") | Q(proposed_deadline__gte=F("proposed_delivery_date")),
+                name="commitment_proposal_complete",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -212,17 +235,54 @@ class Commitment(models.Model):
     def is_overdue(self, today: date) -> bool:
         return self.status in self.EXPIRABLE_STATUSES and self.deadline < today
 
+    def is_delivery_overdue(self, today: date) -> bool:
+        return self.status == self.Status.DELIVERED and self.deadline < today
+
+    def is_managed_by(self, user: Any) -> bool:
+        """Whether `user` may see this pledge's PJ page (pairs with `managed_by`)."""
+        return is_commitment_admin(user) or self.recipient.is_in_charge(user)
+
+    @property
+    def is_final(self) -> bool:
+        """Done, declined, cancelled or expired: the private link only reads from now on."""
+        return self.status in self.FINAL_STATUSES
+
+    @property
+    def has_proposal(self) -> bool:
+        return bool(self.proposed_by)
+
+    def awaits_answer_from(self, side: str) -> bool:
+        """Whether the other side proposed a date that `side` has to accept or counter."""
+        return self.status in self.OPEN_STATUSES and self.has_proposal and self.proposed_by != side
+
     @property
     def can_be_cancelled(self) -> bool:
         return self.status in self.CANCELLABLE_STATUSES
 
     @property
     def can_be_acknowledged(self) -> bool:
-        return self.status == self.Status.SUBMITTED
+        """The PJ agrees the current slot (withdrawing their own proposal, if any); a slot the
+        collaborator proposed is answered with accept or counter instead."""
+        return self.status == self.Status.SUBMITTED and self.proposed_by != self.Side.COLLABORATOR
+
+    @property
+    def can_propose_date(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def can_change_schedule(self) -> bool:
+        """The collaborator moves their own slot, until the PJ has agreed it or proposed one."""
+        return self.status == self.Status.SUBMITTED and not self.has_proposal
+
+    @property
+    def can_be_declined(self) -> bool:
+        return self.status in self.OPEN_STATUSES
 
     @property
     def can_record_delivery(self) -> bool:
-        return self.status in (self.Status.ACKNOWLEDGED, self.Status.DELIVERED)
+        return self.status in self.DELIVERABLE_STATUSES
+
+    can_report_delivery = can_record_delivery
 
     @property
     def can_be_closed(self) -> bool:
@@ -231,7 +291,12 @@ class Commitment(models.Model):
     @property
     def is_valid(self) -> bool:
         """Whether the letter still stands (for the verification page)."""
-        return self.status not in (self.Status.CANCELLED, self.Status.EXPIRED)
+        return self.status not in (self.Status.CANCELLED, self.Status.EXPIRED, self.Status.DECLINED)
+
+    @property
+    def whatsapp_url(self) -> str:
+        """A WhatsApp chat with the collaborator (`phone` is stored as E.164: +62...)."""
+        return "https://wa.me/" + self.phone.lstrip("+")
 
     @property
     def status_css(self) -> str:
@@ -306,38 +371,3 @@ class Commitment(models.Model):
         ]
         parts += [f"{line.package_id}:{line.quantity}" for line in self.lines.all()]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-
-
-class CommitmentLine(models.Model):
-    """A quantity of one package type in a commitment, and how much of it has arrived."""
-
-    commitment = models.ForeignKey(
-        Commitment, on_delete=models.CASCADE, related_name="lines", verbose_name=_("commitment")
-    )
-    package = models.ForeignKey(
-        Package, on_delete=models.PROTECT, related_name="+", verbose_name=_("package")
-    )
-    quantity = models.PositiveIntegerField(_("quantity"))
-    delivered = models.PositiveIntegerField(_("delivered"), default=0)
-
-    class Meta:
-        ordering = ["package__sort_order", "id"]
-        verbose_name = _("commitment line")
-        verbose_name_plural = _("commitment lines")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["commitment", "package"], name="commitment_line_unique_package"
-            ),
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="commitment_line_positive"),
-            models.CheckConstraint(
-                condition=Q(delivered__lte=F("quantity")),
-                name="commitment_line_delivered_within_quantity",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.package}: {self.quantity}"
-
-    @property
-    def undelivered(self) -> int:
-        return self.quantity - self.delivered

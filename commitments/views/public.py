@@ -1,5 +1,5 @@
-"""Pages of commitments: the pledge form, the donor's private page and letter, the public
-verification page, the public list with its CSV and JSON exports."""
+"""Public pages of commitments: the pledge form, the verification page with its timeline, the
+public list with its CSV and JSON exports."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from commitments import services
 from commitments.forms import CommitmentFilterForm, CommitmentForm
 from commitments.models import Commitment
+from commitments.timeline import public_timeline
 from ksbb.lib import spreadsheet
 from ksbb.lib.ratelimit import is_limited, too_many_requests
 from recipients.models import Recipient
@@ -37,18 +38,6 @@ CSV_COLUMNS = (
     "status",
     "url",
 )
-
-
-def _private_headers(response: HttpResponse) -> HttpResponse:
-    """The private link is the donor's key: keep it out of caches, logs of others, referrers."""
-    response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
-def _get_commitment_for_token(token: str) -> Commitment:
-    return get_object_or_404(Commitment.objects.select_related("recipient__area"), token=token)
 
 
 def create(request: HttpRequest, recipient_id: int) -> HttpResponse:
@@ -82,47 +71,14 @@ def create(request: HttpRequest, recipient_id: int) -> HttpResponse:
 
 
 @require_GET
-def private(request: HttpRequest, token: str) -> HttpResponse:
-    commitment = _get_commitment_for_token(token)
-    context = {
-        "commitment": commitment,
-        "lines": commitment.lines.select_related("package"),
-        "events": commitment.events.all(),
-    }
-    return _private_headers(render(request, "commitments/private.html", context))
-
-
-@require_GET
-def private_letter(request: HttpRequest, token: str) -> HttpResponse:
-    if is_limited(request, "letter"):
-        return too_many_requests(request, "letter")
-    commitment = _get_commitment_for_token(token)
-    # WeasyPrint and its fonts load with the first letter, not with every worker.
-    from commitments.letter import letter_filename, letter_pdf
-
-    response = HttpResponse(letter_pdf(commitment), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{letter_filename(commitment)}"'
-    return _private_headers(response)
-
-
-@require_POST
-def private_cancel(request: HttpRequest, token: str) -> HttpResponse:
-    commitment = _get_commitment_for_token(token)
-    try:
-        services.cancel(commitment=commitment, by=None, actor_label="donor")
-    except services.TransitionNotAllowed as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("Your commitment is cancelled and its packages released."))
-    return redirect(commitment.get_private_url())
-
-
-@require_GET
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     """The public verification page the letter's QR code points to."""
     commitment = get_object_or_404(Commitment.objects.public(), number=number)
-    events = commitment.events.only("action", "status", "created", "commitment_id")
-    context = {"commitment": commitment, "events": events, "Status": Commitment.Status}
+    context = {
+        "commitment": commitment,
+        "timeline": public_timeline(commitment),
+        "Status": Commitment.Status,
+    }
     return render(request, "commitments/detail.html", context)
 
 
