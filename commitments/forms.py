@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment
 from commitments.services import Shortfall
+from commitments.workflow_forms import ScheduleRules
 from recipients.models import Area, Need, Package, Recipient
 
 
@@ -33,7 +34,7 @@ def normalise_phone(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-class CommitmentForm(forms.ModelForm):
+class CommitmentForm(ScheduleRules, forms.ModelForm):
     """Who gives, what, when and how; one quantity field per package the recipient needs."""
 
     public_as = forms.ChoiceField(
@@ -145,20 +146,6 @@ class CommitmentForm(forms.ModelForm):
                 code="invalid_phone",
             ) from None
 
-    def clean_delivery_date(self) -> date:
-        value = self.cleaned_data["delivery_date"]
-        if value < self.today:
-            raise forms.ValidationError(
-                _("The delivery date cannot be in the past."), code="past_date"
-            )
-        return value
-
-    def clean_deadline(self) -> date:
-        value = self.cleaned_data["deadline"]
-        if value < self.today:
-            raise forms.ValidationError(_("The deadline cannot be in the past."), code="past_date")
-        return value
-
     def clean_website(self) -> str:
         if self.cleaned_data["website"]:
             raise forms.ValidationError(_("This submission looks automated."), code="spam")
@@ -167,14 +154,7 @@ class CommitmentForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        start, end = data.get("delivery_date"), data.get("deadline")
-        if start and end and end < start:
-            self.add_error(
-                "deadline",
-                forms.ValidationError(
-                    _("The deadline cannot be before the delivery date."), code="deadline_early"
-                ),
-            )
+        self.check_schedule_order(self)
         if data.get("delivery_method") == Commitment.DeliveryMethod.PARTNER and not data.get(
             "partner_name"
         ):

@@ -17,7 +17,40 @@ from ksbb.lib.images import MAX_BYTES, CleanImage, ImageRejected, clean_image
 MAX_PHOTOS = 5
 
 
-class SlotForm(forms.Form):
+class ScheduleRules:
+    """The rules of a delivery schedule, for every form that sets one (the pledge form, the
+    slot forms): neither date in the past (`self.today`, Asia/Jakarta), the deadline not before
+    the delivery date."""
+
+    today: date
+    cleaned_data: dict[str, Any]
+
+    def clean_delivery_date(self) -> date:
+        value: date = self.cleaned_data["delivery_date"]
+        if value < self.today:
+            raise forms.ValidationError(
+                _("The delivery date cannot be in the past."), code="past_date"
+            )
+        return value
+
+    def clean_deadline(self) -> date:
+        value: date = self.cleaned_data["deadline"]
+        if value < self.today:
+            raise forms.ValidationError(_("The deadline cannot be in the past."), code="past_date")
+        return value
+
+    def check_schedule_order(self, form: forms.BaseForm) -> None:
+        start, end = self.cleaned_data.get("delivery_date"), self.cleaned_data.get("deadline")
+        if start and end and end < start:
+            form.add_error(
+                "deadline",
+                forms.ValidationError(
+                    _("The deadline cannot be before the delivery date."), code="deadline_early"
+                ),
+            )
+
+
+class SlotForm(ScheduleRules, forms.Form):
     """A delivery date and deadline, neither in the past, the deadline not before the date."""
 
     delivery_date = forms.DateField(
@@ -32,30 +65,9 @@ class SlotForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
 
-    def clean_delivery_date(self) -> date:
-        value = self.cleaned_data["delivery_date"]
-        if value < self.today:
-            raise forms.ValidationError(
-                _("The delivery date cannot be in the past."), code="past_date"
-            )
-        return value
-
-    def clean_deadline(self) -> date:
-        value = self.cleaned_data["deadline"]
-        if value < self.today:
-            raise forms.ValidationError(_("The deadline cannot be in the past."), code="past_date")
-        return value
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        start, end = data.get("delivery_date"), data.get("deadline")
-        if start and end and end < start:
-            self.add_error(
-                "deadline",
-                forms.ValidationError(
-                    _("The deadline cannot be before the delivery date."), code="deadline_early"
-                ),
-            )
+        self.check_schedule_order(self)
         return data
 
 
