@@ -54,7 +54,7 @@ def run_all(data_dir: Path) -> list[tuple[str, float, str]]:
     for name, importer in Command.data_sets:
         started = time.perf_counter()
         summary = run_data_set(importer, data_dir, name)
-        results.append((name, time.perf_counter() - started, summary.lines()[0]))
+        results.append((str(name), time.perf_counter() - started, summary.lines()[0]))
     return results
 
 

@@ -203,7 +203,9 @@ def test_expiry_releases_overdue_pledges_and_a_second_run_does_nothing(recipient
     assert on_time.status == Commitment.Status.SUBMITTED
 
 
-def test_expire_commitments_command_is_safe_to_run_twice(recipient_a, sembako, need, capsys):
+def test_expire_commitments_command_is_safe_to_run_twice(
+    recipient_a, sembako, need, capsys, english
+):
     commitment = make_commitment(recipient_a, {sembako: 30})
     yesterday = timezone.localdate() - timedelta(days=1)
     Commitment.objects.filter(pk=commitment.pk).update(delivery_date=yesterday, deadline=yesterday)
@@ -211,8 +213,8 @@ def test_expire_commitments_command_is_safe_to_run_twice(recipient_a, sembako, n
     call_command("expire_commitments")
     out = capsys.readouterr().out
     assert f"expired {commitment.number}" in out
-    assert "1 commitment(s) expired" in out
-    assert "0 commitment(s) expired" in out
+    assert "1 commitment expired" in out
+    assert "0 commitments expired" in out
     assert _need(need) == (0, 0)
 
 

@@ -165,7 +165,7 @@ def test_a_partial_delivery_keeps_the_rest_open_until_the_pj_closes(acknowledged
 
 
 def test_a_partial_delivery_is_closed_at_its_deadline_and_the_rest_released(
-    acknowledged, need, cast, capsys
+    acknowledged, need, cast, capsys, english
 ):
     services.confirm_delivery(
         commitment=acknowledged, quantities={line_id(acknowledged): 12}, by=cast["pj_a"]

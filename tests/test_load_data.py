@@ -27,6 +27,12 @@ def _no_data_dir(settings):
     settings.KSBB_DATA_DIR = ""
 
 
+@pytest.fixture(autouse=True)
+def _english(english):
+    """The commands print in Indonesian by default (tests/test_translations.py); these tests
+    read their English text."""
+
+
 def run(*args: str, **options) -> str:
     out = io.StringIO()
     call_command(*args, stdout=out, stderr=out, **options)

@@ -64,11 +64,11 @@ def line_id(commitment: Commitment) -> int:
 
 @pytest.mark.django_db
 def test_the_day_before_delivery_the_collaborator_and_the_pj_are_reminded(
-    commitment, django_capture_on_commit_callbacks
+    commitment, django_capture_on_commit_callbacks, english
 ):
     output = send(django_capture_on_commit_callbacks, day_before(commitment))
     assert receivers() == sorted([DONOR_EMAIL, PJ_A])
-    assert "1 reminder(s) sent, 0 skipped" in output
+    assert "1 reminder sent, 0 skipped" in output
     donor = next(m for m in mail.outbox if m.to == [DONOR_EMAIL])
     assert commitment.private_url in donor.body
     assert commitment.phone not in donor.body
@@ -76,12 +76,12 @@ def test_the_day_before_delivery_the_collaborator_and_the_pj_are_reminded(
 
 
 @pytest.mark.django_db
-def test_a_second_run_sends_nothing_again(commitment, django_capture_on_commit_callbacks):
+def test_a_second_run_sends_nothing_again(commitment, django_capture_on_commit_callbacks, english):
     send(django_capture_on_commit_callbacks, day_before(commitment))
     mail.outbox.clear()
     output = send(django_capture_on_commit_callbacks, day_before(commitment))
     assert mail.outbox == []
-    assert "0 reminder(s) sent, 1 skipped" in output
+    assert "0 reminders sent, 1 skipped" in output
 
 
 @pytest.mark.django_db

@@ -46,7 +46,7 @@ class CommitmentEvent(models.Model):
     )
     actor_label = models.CharField(_("actor"), max_length=20)
     # Quantities moved by the event, per package code (internal: the audit, not the timeline).
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(_("quantities moved"), default=dict, blank=True)
 
     class Meta:
         ordering = ["created", "id"]

@@ -142,7 +142,9 @@ class Commitment(models.Model):
     FINAL_STATUSES = (Status.DONE, Status.DECLINED, Status.CANCELLED, Status.EXPIRED)
 
     number = models.CharField(_("commitment number"), max_length=20, unique=True)
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    token = models.CharField(
+        _("private link key"), max_length=64, unique=True, default=new_token, editable=False
+    )
     recipient = models.ForeignKey(
         Recipient,
         on_delete=models.PROTECT,
@@ -190,7 +192,9 @@ class Commitment(models.Model):
     needs_review = models.BooleanField(_("needs review"), default=False, db_index=True)
     # The stored letter and a digest of what it says: re-rendered only when that changes.
     letter = models.FileField(_("pledge letter"), upload_to="letters/%Y/", blank=True)
-    letter_digest = models.CharField(max_length=64, blank=True, editable=False)
+    letter_digest = models.CharField(
+        _("letter content digest"), max_length=64, blank=True, editable=False
+    )
 
     objects = CommitmentQuerySet.as_manager()
 

@@ -14,8 +14,8 @@ class NumberCounter(models.Model):
     concurrent pledges, so numbers are unique and gap-free within a year.
     """
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last = models.PositiveIntegerField(_("last number issued"), default=0)
 
     class Meta:
         verbose_name = _("commitment number counter")

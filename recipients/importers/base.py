@@ -1,5 +1,9 @@
 """What every importer shares: a summary of what it did, idempotent upserts, bad-row reports,
 progress bars, and the management-command wrapper (one transaction per data set, --dry-run).
+
+Summaries and messages are translated: commands print in settings.LANGUAGE_CODE (Indonesian),
+which Django 5 keeps active in management commands, and the admin shows them in the page's
+language. Option help stays in English, like Django's own commands'.
 """
 
 from __future__ import annotations
@@ -8,14 +12,18 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from tqdm import tqdm
 
 from ksbb.lib.httpcache import bump
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -27,7 +35,10 @@ class DataFileError(Exception):
 
     def __init__(self, path: Path | str, message: str, row: int | str | None = None):
         self.path, self.row, self.message = Path(path), row, message
-        where = f"{self.path.name}" + (f", row {row}" if row is not None else "")
+        if row is None:
+            where = self.path.name
+        else:
+            where = gettext("%(file)s, row %(row)s") % {"file": self.path.name, "row": row}
         super().__init__(f"{where}: {message}")
 
 
@@ -35,7 +46,7 @@ class DataFileError(Exception):
 class Summary:
     """Counts of one data set's import, with the reason for every row skipped."""
 
-    name: str
+    name: StrOrPromise  # a data set's name, translated when the summary is printed
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -53,15 +64,38 @@ class Summary:
         return bool(self.created or self.updated)
 
     def lines(self, max_skipped: int = 50) -> list[str]:
-        out = [
-            f"{self.name}: {self.created} created, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {len(self.skipped)} skipped"
-            + ("" if self.changed else " (nothing changed)")
+        """The report a command prints, in the active language."""
+        counts = {
+            "name": self.name,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": len(self.skipped),
+        }
+        if self.changed:
+            headline = gettext(
+                "%(name)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged, "
+                "%(skipped)d skipped"
+            )
+        else:
+            headline = gettext(
+                "%(name)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged, "
+                "%(skipped)d skipped (nothing changed)"
+            )
+        out = [headline % counts]
+        out += [gettext("  note: %(text)s") % {"text": text} for text in self.notes]
+        out += [
+            gettext("  skipped: %(reason)s") % {"reason": reason}
+            for reason in self.skipped[:max_skipped]
         ]
-        out += [f"  note: {text}" for text in self.notes]
-        out += [f"  skipped: {reason}" for reason in self.skipped[:max_skipped]]
         if len(self.skipped) > max_skipped:
-            out.append(f"  ... and {len(self.skipped) - max_skipped} more skipped rows")
+            more = len(self.skipped) - max_skipped
+            message = ngettext(
+                "  ... and %(count)d more skipped row",
+                "  ... and %(count)d more skipped rows",
+                more,
+            )
+            out.append(message % {"count": more})
         return out
 
 
@@ -130,6 +164,11 @@ def progress(items: Iterable[T], *, desc: str, total: int | None = None) -> Iter
     return iter(tqdm(items, desc=desc, total=total, unit="row", leave=False, disable=None))
 
 
+# What every command with --dry-run prints before and after its report.
+DRY_RUN_START = gettext_lazy("Dry run: nothing will be saved.")
+DRY_RUN_END = gettext_lazy("Dry run: everything above was rolled back.")
+
+
 def add_dry_run_argument(parser: CommandParser) -> None:
     parser.add_argument(
         "--dry-run", action="store_true", help="report what would change, change nothing"
@@ -148,17 +187,17 @@ def resolve_data_dir(value: str | None) -> Path:
     """The data directory from the command line, else KSBB_DATA_DIR; must exist."""
     raw = value or settings.KSBB_DATA_DIR
     if not raw:
-        raise CommandError("Give the data directory as an argument or set KSBB_DATA_DIR.")
+        raise CommandError(gettext("Give the data directory as an argument or set KSBB_DATA_DIR."))
     path = Path(raw).expanduser()
     if not path.is_dir():
-        raise CommandError(f"Data directory not found: {path}")
+        raise CommandError(gettext("Data directory not found: %(path)s") % {"path": path})
     return path
 
 
 def run_data_set(
     importer: Callable[[Path, Summary], None],
     data_dir: Path,
-    name: str,
+    name: StrOrPromise,
     *,
     dry_run: bool = False,
 ) -> Summary:
@@ -178,8 +217,8 @@ def run_data_set(
 class ImportCommand(BaseCommand):
     """A management command that runs one or more importers on a data directory."""
 
-    # (name, importer) pairs run in order, each in its own transaction.
-    data_sets: list[tuple[str, Callable[[Path, Summary], None]]] = []
+    # (name, importer) pairs run in order, each in its own transaction; names in gettext_lazy.
+    data_sets: list[tuple[StrOrPromise, Callable[[Path, Summary], None]]] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         add_data_dir_arguments(parser)
@@ -191,22 +230,21 @@ class ImportCommand(BaseCommand):
         if not dry_run:
             self.run_all(path)
             return
-        self.stdout.write("Dry run: nothing will be saved.")
+        self.stdout.write(str(DRY_RUN_START))
         # Each data set may need the ones before it (RWs need the kelurahan), so a dry run
         # keeps them all, each in its own savepoint, and rolls everything back at the end.
         with transaction.atomic():
             self.run_all(path)
             transaction.set_rollback(True)
-        self.stdout.write("Dry run: everything above was rolled back.")
+        self.stdout.write(str(DRY_RUN_END))
 
     def run_all(self, path: Path) -> None:
         for name, importer in self.data_sets:
             try:
                 summary = run_data_set(importer, path, name)
             except DataFileError as error:
-                raise CommandError(
-                    f"{name}: {error} (nothing of this data set was saved)"
-                ) from error
+                message = gettext("%(name)s: %(error)s (nothing of this data set was saved)")
+                raise CommandError(message % {"name": name, "error": error}) from error
             for line in summary.lines():
                 self.stdout.write(line)
             sys.stdout.flush()

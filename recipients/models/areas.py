@@ -66,8 +66,8 @@ class Area(models.Model):
     # GeoJSON geometry as imported, and a simplified copy for the web map.
     boundary = models.JSONField(_("boundary"), null=True, blank=True)
     boundary_web = models.JSONField(_("boundary (simplified)"), null=True, blank=True)
-    centroid_lat = models.FloatField(null=True, blank=True)
-    centroid_lon = models.FloatField(null=True, blank=True)
+    centroid_lat = models.FloatField(_("centre latitude"), null=True, blank=True)
+    centroid_lon = models.FloatField(_("centre longitude"), null=True, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     households = models.PositiveIntegerField(_("households (KK)"), null=True, blank=True)
     provenance = models.CharField(
@@ -256,6 +256,7 @@ class CaseReport(models.Model):
     )
     report_date = models.DateField(_("report date"))
     schema = models.CharField(_("terms"), max_length=10, choices=Schema.choices)
+    # ODP and PDP are the official 2020 terms, the same in every language: not for translation.
     odp = models.PositiveIntegerField("ODP", null=True, blank=True)
     pdp = models.PositiveIntegerField("PDP", null=True, blank=True)
     suspek = models.PositiveIntegerField(_("suspek"), null=True, blank=True)

@@ -123,7 +123,7 @@ class Need(models.Model):
     provenance = models.CharField(
         _("data source"), max_length=10, choices=Provenance.choices, default=Provenance.DEMO
     )
-    updated = models.DateTimeField(auto_now=True)
+    updated = models.DateTimeField(_("last changed"), auto_now=True)
 
     objects = NeedQuerySet.as_manager()
     history = HistoricalRecords()

@@ -105,9 +105,11 @@ class Recipient(models.Model):
     source = models.CharField(_("source"), max_length=200, blank=True)
     # Stable key of the record in its source ("pesantren:<NSPP>", "rw:<kelurahan>:<n>"),
     # which makes imports idempotent. Empty for recipients entered by hand.
-    source_key = models.CharField(max_length=100, unique=True, null=True, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+    source_key = models.CharField(
+        _("key in the source"), max_length=100, unique=True, null=True, blank=True
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("last changed"), auto_now=True)
 
     objects = RecipientQuerySet.as_manager()
     history = HistoricalRecords()

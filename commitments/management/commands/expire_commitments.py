@@ -1,6 +1,9 @@
 """Expire commitments past their deadline and release their quantity (run daily from cron)."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext, ngettext
 
 from commitments.services import close_overdue_deliveries, expire_overdue
 
@@ -11,12 +14,20 @@ class Command(BaseCommand):
         "ones (their rest goes back to the need). Safe to run repeatedly."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         numbers = expire_overdue()
         for number in numbers:
-            self.stdout.write(f"expired {number}")
-        self.stdout.write(f"{len(numbers)} commitment(s) expired")
+            self.stdout.write(gettext("expired %(number)s") % {"number": number})
+        expired = ngettext(
+            "%(count)d commitment expired", "%(count)d commitments expired", len(numbers)
+        )
+        self.stdout.write(expired % {"count": len(numbers)})
         closed = close_overdue_deliveries()
         for number in closed:
-            self.stdout.write(f"closed {number}")
-        self.stdout.write(f"{len(closed)} partly delivered commitment(s) closed")
+            self.stdout.write(gettext("closed %(number)s") % {"number": number})
+        message = ngettext(
+            "%(count)d partly delivered commitment closed",
+            "%(count)d partly delivered commitments closed",
+            len(closed),
+        )
+        self.stdout.write(message % {"count": len(closed)})

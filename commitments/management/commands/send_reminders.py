@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext, ngettext
 
 from commitments.reminders import send_reminders
 
@@ -14,7 +15,8 @@ def _date(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"--today must be a date as YYYY-MM-DD, not {value!r}") from None
+        message = gettext("--today must be a date as YYYY-MM-DD, not %(value)r")
+        raise CommandError(message % {"value": value}) from None
 
 
 class Command(BaseCommand):
@@ -34,7 +36,10 @@ class Command(BaseCommand):
         today = _date(options["today"]) if options["today"] else None
         run = send_reminders(today=today)
         for label in run.sent:
-            self.stdout.write(f"sent {label}")
-        self.stdout.write(
-            f"{len(run.sent)} reminder(s) sent, {len(run.skipped)} skipped (sent before)"
+            self.stdout.write(gettext("sent %(reminder)s") % {"reminder": label})
+        message = ngettext(
+            "%(count)d reminder sent, %(skipped)d skipped (sent before)",
+            "%(count)d reminders sent, %(skipped)d skipped (sent before)",
+            len(run.sent),
         )
+        self.stdout.write(message % {"count": len(run.sent), "skipped": len(run.skipped)})

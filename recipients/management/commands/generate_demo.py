@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext_lazy as _
 
 from recipients.demo import generate_demo_parts
 from recipients.demo_dataset import generate_demo_dataset
-from recipients.importers.base import add_dry_run_argument, run_data_set
+from recipients.importers.base import DRY_RUN_START, add_dry_run_argument, run_data_set
 
 
 class Command(BaseCommand):
@@ -32,12 +33,12 @@ class Command(BaseCommand):
         self, *args: Any, standalone: bool = False, dry_run: bool = False, **options: Any
     ) -> None:
         if dry_run:
-            self.stdout.write("Dry run: nothing will be saved.")
+            self.stdout.write(str(DRY_RUN_START))
         if standalone:
             summary = run_data_set(
-                generate_demo_dataset, Path("."), "Demo data set", dry_run=dry_run
+                generate_demo_dataset, Path("."), _("Demo data set"), dry_run=dry_run
             )
         else:
-            summary = run_data_set(generate_demo_parts, Path("."), "Demo parts", dry_run=dry_run)
+            summary = run_data_set(generate_demo_parts, Path("."), _("Demo parts"), dry_run=dry_run)
         for line in summary.lines():
             self.stdout.write(line)

@@ -1,5 +1,7 @@
 """Import the 2020 COVID-19 counts per kelurahan: the month-end files, then the daily series."""
 
+from django.utils.translation import gettext_lazy as _
+
 from recipients.importers.base import ImportCommand
 from recipients.importers.cases.daily import import_daily_cases
 from recipients.importers.cases.month_end import import_month_end_cases
@@ -12,6 +14,6 @@ class Command(ImportCommand):
         "The month-end figures win on the days both give."
     )
     data_sets = [
-        ("COVID-19 month-end reports", import_month_end_cases),
-        ("COVID-19 daily series", import_daily_cases),
+        (_("COVID-19 month-end reports"), import_month_end_cases),
+        (_("COVID-19 daily series"), import_daily_cases),
     ]

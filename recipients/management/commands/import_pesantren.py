@@ -1,5 +1,7 @@
 """Import the Kemenag list of pondok pesantren as recipients."""
 
+from django.utils.translation import gettext_lazy as _
+
 from recipients.importers.base import ImportCommand
 from recipients.importers.pesantren import import_pesantren
 
@@ -9,4 +11,4 @@ class Command(ImportCommand):
         "Import the pondok pesantren of the Kemenag list (kemenag-pesantren/pesantren/*.json), "
         "each placed at the kelurahan its address names, else at its kota (approximate)."
     )
-    data_sets = [("Pesantren (Kemenag)", import_pesantren)]
+    data_sets = [(_("Pesantren (Kemenag)"), import_pesantren)]

@@ -7,8 +7,16 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from recipients.importers.base import DataFileError, add_dry_run_argument, run_data_set
+from recipients.importers.base import (
+    DRY_RUN_END,
+    DRY_RUN_START,
+    DataFileError,
+    add_dry_run_argument,
+    run_data_set,
+)
 from recipients.importers.rw_cases import file_importer
 
 
@@ -31,14 +39,15 @@ class Command(BaseCommand):
     ) -> None:
         path = Path(file).expanduser()
         if dry_run:
-            self.stdout.write("Dry run: nothing will be saved.")
+            self.stdout.write(str(DRY_RUN_START))
         try:
             summary = run_data_set(
-                file_importer(path, source=source), path, "RW case reports", dry_run=dry_run
+                file_importer(path, source=source), path, _("RW case reports"), dry_run=dry_run
             )
         except DataFileError as error:
-            raise CommandError(f"{error} (nothing was saved)") from error
+            message = gettext("%(error)s (nothing was saved)") % {"error": error}
+            raise CommandError(message) from error
         for line in summary.lines():
             self.stdout.write(line)
         if dry_run:
-            self.stdout.write("Dry run: everything above was rolled back.")
+            self.stdout.write(str(DRY_RUN_END))

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext
 
 from recipients.importers.base import add_data_dir_arguments, resolve_data_dir
 from recipients.models import Area, Provenance
@@ -51,22 +52,30 @@ class Command(BaseCommand):
 
     def load_real_data(self, path: Path, dry_run: bool) -> None:
         if "import_jakarta" not in get_commands():
-            raise CommandError("The import_jakarta command is not installed; cannot import.")
+            raise CommandError(
+                gettext("The import_jakarta command is not installed; cannot import.")
+            )
         if Area.objects.filter(provenance=Provenance.DEMO, level=Area.Level.PROVINCE).exists():
             self.stderr.write(
-                "Warning: the database also holds the fictional demo province; "
-                "use a fresh database for the real data."
+                gettext(
+                    "Warning: the database also holds the fictional demo province; "
+                    "use a fresh database for the real data."
+                )
             )
-        self.stdout.write(f"Importing the data in {path}")
+        self.stdout.write(gettext("Importing the data in %(path)s") % {"path": path})
         call_command("import_jakarta", str(path), dry_run=dry_run, stdout=self.stdout)
 
     def load_demo_dataset(self, dry_run: bool) -> None:
         if Area.objects.exclude(provenance=Provenance.DEMO).exists():
             # Mixing a fictional province into official areas would mislead every page.
             self.stdout.write(
-                "No data directory given, but the database already holds official areas: "
-                "the demo data set is not added. Set KSBB_DATA_DIR to update the real data."
+                gettext(
+                    "No data directory given, but the database already holds official areas: "
+                    "the demo data set is not added. Set KSBB_DATA_DIR to update the real data."
+                )
             )
             return
-        self.stdout.write("No data directory (KSBB_DATA_DIR is empty): loading the demo data set.")
+        self.stdout.write(
+            gettext("No data directory (KSBB_DATA_DIR is empty): loading the demo data set.")
+        )
         call_command("generate_demo", standalone=True, dry_run=dry_run, stdout=self.stdout)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext
 
 from ksbb.lib.reference_data import REFERENCE_DATA_DIR, load_reference_data
 from recipients.importers.base import add_dry_run_argument
@@ -25,5 +26,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, dry_run: bool = False, **options: Any) -> None:
         with transaction.atomic():
             for loaded in load_reference_data():
-                self.stdout.write(f"Reference data {loaded}")
+                message = gettext(
+                    "Reference data %(file)s: %(created)d created, %(kept)d already present "
+                    "(left as they are)"
+                )
+                self.stdout.write(
+                    message % {"file": loaded.file, "created": loaded.created, "kept": loaded.kept}
+                )
             transaction.set_rollback(dry_run)

@@ -8,6 +8,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from ksbb.lib.httpcache import prune
 from recipients.layers import LAYERS, publish_layer, publish_root
@@ -35,6 +36,11 @@ class Command(BaseCommand):
             path = publish_layer(name)
             removed = prune(root, name, ".geojson", [path], cutoff)
             size = path.with_name(path.name + ".gz").stat().st_size
+            message = ngettext(
+                "%(path)s (%(size)s KB gzip); %(count)d old file removed",
+                "%(path)s (%(size)s KB gzip); %(count)d old files removed",
+                len(removed),
+            )
             self.stdout.write(
-                f"{path} ({size / 1024:.0f} KB gzip); {len(removed)} old file(s) removed"
+                message % {"path": path, "size": f"{size / 1024:.0f}", "count": len(removed)}
             )
