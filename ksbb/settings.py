@@ -318,6 +318,7 @@ LEAFLET_CONFIG = {
     "DEFAULT_ZOOM": 11,
     "MIN_ZOOM": 9,
     "MAX_ZOOM": 18,
+    # No tile server configured (an intranet, a cut-off network): the map draws its own base.
     "TILES": [
         (
             "OpenStreetMap",
@@ -331,7 +332,9 @@ LEAFLET_CONFIG = {
                 "maxZoom": 19,
             },
         )
-    ],
+    ]
+    if MAP_TILES_URL
+    else [],
     "RESET_VIEW": False,
     "NO_GLOBALS": False,
 }

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/rw.geojson", api.rw_geojson, name="api-rw"),
     path("api/v1/rw-all.geojson", api.rw_all_geojson, name="api-rw-all"),
     path("api/v1/institutions.geojson", api.institutions_geojson, name="api-institutions"),
+    path("api/v1/base.geojson", api.base_geojson, name="api-base"),
     path("api/v1/status.json", api.status_json, name="api-status"),
     path("api/v1/cases.json", api.cases_json, name="api-cases"),
     path("api/v1/cases.csv", api.cases_csv, name="api-cases-csv"),

@@ -53,6 +53,7 @@ RECIPIENT_URLS = [
     "recipients:api-recipients-csv",
     "recipients:api-cases-csv",
     "recipients:api-rw-all",
+    "recipients:api-base",
     "recipients:api-docs",
     "login",
     "password_reset",

@@ -11,7 +11,15 @@ from typing import Any
 import numpy as np
 import shapely
 from django.utils.translation import gettext as _
-from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
+from shapely.geometry import (
+    LineString,
+    MultiLineString,
+    MultiPolygon,
+    Point,
+    Polygon,
+    mapping,
+    shape,
+)
 from shapely.geometry.base import BaseGeometry
 
 from ksbb.lib.geojson import PRECISION
@@ -128,6 +136,29 @@ def simplify_coverage(
     return out
 
 
+def borders(
+    polygons: Sequence[BaseGeometry], without: BaseGeometry | None = None, *, outer: bool = True
+) -> MultiLineString:
+    """The outlines of neighbouring polygons as lines, each shared edge once, less what lies
+    on `without` (e.g. the kota borders under the kecamatan ones) and, with outer=False, less
+    the outline of the whole (a coast, which the fill of the polygons already shows).
+
+    Exact for a coverage whose neighbours share their vertices (simplify_coverage's output,
+    or unions of it): there a shared edge is the same segment on both sides.
+    """
+    if not polygons:
+        return MultiLineString()
+    lines = shapely.union_all([shapely.boundary(poly) for poly in polygons])
+    drop = [] if without is None or without.is_empty else [without]
+    if not outer:
+        drop.append(shapely.boundary(dissolve(polygons)))
+    if drop and not lines.is_empty:
+        lines = lines.difference(shapely.union_all(drop))
+    merged = shapely.line_merge(lines) if not lines.is_empty else lines
+    parts = [part for part in shapely.get_parts(merged) if isinstance(part, LineString)]
+    return MultiLineString([part for part in parts if part.length > 0])
+
+
 def _round_ring(ring: BaseGeometry, decimals: int) -> list[list[float]]:
     # numpy rounds k / 10**d exactly like round(): same doubles, same short JSON, much faster.
     coords = np.round(shapely.get_coordinates(ring), decimals)
@@ -155,6 +186,11 @@ def to_geojson(geom: BaseGeometry, decimals: int = PRECISION) -> dict[str, Any]:
         }
     if isinstance(geom, Point):
         return {"type": "Point", "coordinates": [round(geom.x, decimals), round(geom.y, decimals)]}
+    if isinstance(geom, LineString):
+        return {"type": "LineString", "coordinates": _round_ring(geom, decimals)}
+    if isinstance(geom, MultiLineString):
+        lines = [_round_ring(line, decimals) for line in geom.geoms]
+        return {"type": "MultiLineString", "coordinates": [line for line in lines if len(line) > 1]}
     return _lists(mapping(geom))
 
 

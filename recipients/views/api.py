@@ -60,6 +60,11 @@ def rw_all_geojson(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def base_geojson(request: HttpRequest) -> HttpResponse:
+    return _serve_layer(request, "base")
+
+
+@require_GET
 def status_json(request: HttpRequest) -> HttpResponse:
     payload, _tag = get_payload(
         "status", opendata.STATUS_TOPICS, lambda: geojson.dumps(opendata.status_data()), JSON

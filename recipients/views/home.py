@@ -22,8 +22,9 @@ from recipients.models import Provenance, Recipient
 StrOrPromise = str | Promise
 
 
-def map_config(filters: Filters, selected_date: str) -> dict[str, Any]:
-    """What static/js/map.js needs: immutable layer URLs, the filter and the page's labels."""
+def map_config(filters: Filters, selected_date: str, *, tiles: bool = True) -> dict[str, Any]:
+    """What static/js/map.js needs: immutable layer URLs, the filter, whether a tile layer is
+    configured (without one, map.js fetches and draws the base layer at once)."""
     return {
         "api": {
             **layer_urls(),
@@ -36,6 +37,7 @@ def map_config(filters: Filters, selected_date: str) -> dict[str, Any]:
             "q": filters.q.lower(),
         },
         "date": selected_date,
+        "tiles": tiles,
         "kinds": dict(Recipient.Kind.choices),
         "sources": dict(Provenance.choices),
     }
@@ -48,6 +50,8 @@ def preload_urls(config: dict[str, Any]) -> list[str]:
     urls = [api["kelurahan"], api["rw"], api["institutions"], api["status"]]
     if config["date"]:
         urls.append(f"{api['cases']}?date={config['date']}")
+    if not config["tiles"]:
+        urls.append(api["base"])  # drawn at once; with tiles, only if they fail
     return urls
 
 
@@ -85,7 +89,9 @@ def map_labels() -> dict[str, StrOrPromise]:
         "level_kelurahan": _("kelurahan"),
         "institutions_legend": _("Institutions"),
         "data_as_of": _("Data as of %(date)s"),
-        "tiles_failed": _("The background map could not load; the layers still work."),
+        "tiles_failed": _(
+            "The background map could not load; the map shows the area borders instead."
+        ),
         "load_failed": _("Some map data could not load. The list of recipients works without it."),
         "shown": _("%(count)s recipients on the map"),
     }
@@ -116,8 +122,12 @@ def date_options(dates: list[str], selected: str) -> str:
 
 def leaflet_overrides() -> dict[str, Any]:
     # Read per request (django-leaflet reads its settings once, at import), so a test or a
-    # deployment without tile access can set LEAFLET_CONFIG["TILES"] = [] and get a plain map.
-    return {"TILES": settings.LEAFLET_CONFIG.get("TILES", [])}
+    # deployment without tile access can set LEAFLET_CONFIG["TILES"] = [] and get the map's own
+    # base. A tile layer with an empty URL (MAP_TILES_URL="") counts as none.
+    tiles: Any = settings.LEAFLET_CONFIG.get("TILES", [])
+    if isinstance(tiles, str):
+        tiles = [("", tiles, {})]
+    return {"TILES": [tile for tile in tiles if tile[1]]}
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -126,7 +136,8 @@ def home(request: HttpRequest) -> HttpResponse:
     selected_date = request.GET.get("date", "")
     if selected_date not in dates:
         selected_date = dates[-1] if dates else ""
-    config = map_config(filters, selected_date)
+    overrides = leaflet_overrides()
+    config = map_config(filters, selected_date, tiles=bool(overrides["TILES"]))
     context = {
         "filters": filters,
         "form": filters.form,
@@ -141,6 +152,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "kinds": Recipient.Kind.choices,
         "labels": map_labels(),
         "least_served": least_served(filters),
-        "leaflet_overrides": leaflet_overrides(),
+        "leaflet_overrides": overrides,
     }
     return render(request, "recipients/home.html", context)

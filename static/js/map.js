@@ -2,7 +2,9 @@
  * Geometry comes from versioned, long-cached GeoJSON URLs; the figures that change often come
  * from status.json. Everything is drawn on canvas so a cheap phone copes with 3,000 shapes.
  * The case layer shades kelurahan, or every RW when the chosen date has RW figures: the
- * all-RW geometry and the RW figures are fetched only then, so the first load stays as it was. */
+ * all-RW geometry and the RW figures are fetched only then, so the first load stays as it was.
+ * Without tiles (none configured, or they fail or do not answer) map-base.js draws a light base
+ * of our own; its file is fetched only then. */
 (function () {
   "use strict";
 
@@ -24,7 +26,10 @@
     institutions: fetchJSON(config.api.institutions),
     status: fetchJSON(config.api.status),
     cases: config.date ? fetchJSON(casesURL(config.date)) : null,
+    base: config.tiles ? null : fetchJSON(config.api.base),
   };
+  // Tiles that have not started to arrive by then are taken as not answering.
+  var TILE_TIMEOUT_MS = 8000;
   var resolveReady, rejectReady;
   // Resolves once every layer is drawn (tests and bench/map_bench.py wait for it).
   window.ksbbMapReady = new Promise(function (resolve, reject) {
@@ -476,11 +481,33 @@
     return showCases();
   }
 
+  // --- our own base map (map-base.js), drawn once, under any tiles ---------------------------
+  var baseDrawn = false;
+  function drawBase(map) {
+    if (baseDrawn) return;
+    baseDrawn = true;
+    if (!downloads.base) downloads.base = fetchJSON(config.api.base);
+    var container = map.getContainer();
+    Promise.all([downloads.kelurahan, downloads.base]).then(function (data) {
+      window.ksbbBaseMap(map, data[0], data[1]);
+      requestAnimationFrame(function () { container.dataset.base = "1"; });
+    }).catch(function () {
+      container.dataset.base = "error"; // the layers still draw; the base is a courtesy
+    });
+  }
+
   window.ksbbMapInit = function (map) {
-    map.eachLayer(function (layer) {
-      if (layer instanceof L.TileLayer) {
-        layer.once("tileerror", function () { $("tiles-status").textContent = labels.tiles_failed; });
-      }
+    var tileLayers = [];
+    map.eachLayer(function (layer) { if (layer instanceof L.TileLayer) tileLayers.push(layer); });
+    if (!tileLayers.length) drawBase(map);
+    tileLayers.forEach(function (layer) {
+      var timer = setTimeout(function () { drawBase(map); }, TILE_TIMEOUT_MS);
+      layer.once("tileload", function () { clearTimeout(timer); });
+      layer.once("tileerror", function () {
+        clearTimeout(timer);
+        $("tiles-status").textContent = labels.tiles_failed;
+        drawBase(map);
+      });
     });
     restoreState();
     document.querySelectorAll("input[name=shade]").forEach(function (radio) {

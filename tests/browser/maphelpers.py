@@ -28,11 +28,14 @@ def click_map_at(page, lat: float, lon: float, zoom: int) -> None:
 
 def drawn_ids(page) -> list:
     """The feature ids drawn on the map now: recipient ids (RWs, institutions outside a
-    cluster) and kelurahan codes (cases). Leaflet draws on a canvas, so ask the map itself."""
+    cluster) and kelurahan codes (cases). Leaflet draws on a canvas, so ask the map itself.
+    The base map's outlines (pane "base", drawn without tiles) are not data: left out."""
     return page.evaluate(
         """() => {
              const ids = [];
-             window.maps[0].eachLayer((l) => { if (l.feature) ids.push(l.feature.id); });
+             window.maps[0].eachLayer((l) => {
+               if (l.feature && l.options.pane !== "base") ids.push(l.feature.id);
+             });
              return ids;
            }"""
     )
