@@ -3,8 +3,10 @@ violation) and at 360 px wide (no sideways scrolling)."""
 
 from __future__ import annotations
 
+import leaflet
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from commitments.testing import make_commitment
 from tests.browser.axe import assert_accessible, horizontal_overflow, widest_elements
@@ -112,3 +114,44 @@ def test_the_portal_admin_import_pages_are_accessible(page, live_server, cast):
     ):
         page.goto(live_server.url + url)
         assert_accessible(page, live_server.url)
+
+
+def test_the_admin_import_preview_with_its_confirm_button_is_accessible(
+    page, live_server, cast, areas
+):
+    """The page an admin confirms an import on: one good row to save, one bad row listed."""
+    kelurahan = areas["kelurahan_b"].code
+    rows = [
+        "source_key,kind,name,area,residents",
+        f"test:1,panti_jompo,Panti Werdha Baru,{kelurahan},25",
+        f"test:2,hotel,Bad Kind,{kelurahan},10",
+    ]
+    log_in(page, live_server.url, "admin")
+    page.goto(live_server.url + reverse("admin:recipients_recipient_import"))
+    upload = page.locator("form:has(input[name=import_file])")
+    upload.locator("input[name=import_file]").set_input_files(
+        files=[
+            {"name": "recipients.csv", "mimeType": "text/csv", "buffer": "\n".join(rows).encode()}
+        ]
+    )
+    upload.locator("select[name=format]").select_option(label="csv")
+    upload.locator("[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("form:has(input[name=import_file_name]) [type=submit]")).to_be_visible()
+    expect(page.locator("body")).to_contain_text("hotel")
+    assert_accessible(page, live_server.url)
+    page.set_viewport_size(PHONE)
+    assert_accessible(page, live_server.url)
+
+
+def test_a_recipients_admin_change_page_is_accessible(
+    page, live_server, cast, recipient_a, monkeypatch
+):
+    # The admin's map widget reads django-leaflet's settings as loaded at start-up, which the
+    # conftest's LEAFLET_CONFIG override does not reach: no tiles from the network here either.
+    monkeypatch.setitem(leaflet.app_settings, "TILES", [])
+    log_in(page, live_server.url, "admin")
+    page.goto(live_server.url + reverse("admin:recipients_recipient_change", args=[recipient_a.pk]))
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("input[name=name]")).to_have_value(recipient_a.name)
+    assert_accessible(page, live_server.url)
