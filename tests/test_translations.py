@@ -52,6 +52,9 @@ SAME_IN_BOTH = {
     "kecamatan",
     "kota/kabupaten",
     "pesantren",
+    "dinas",  # a provincial agency, and its branch: Jakarta's own names for its offices
+    "suku dinas",
+    "sms / whatsapp",  # product names
     "ketua rw",
     "status",  # "status" is the Indonesian word as well
     "email",  # Django's own translation of its "Email" label is "Email"

@@ -1,1 +1,0 @@
-"""Complaints routed to kelurahan and dinas offices (CRM): built in the complaints issue."""
