@@ -359,13 +359,15 @@ KSBB_RATE_LIMITS = {
     "password_reset_address": (envint("RATE_LIMIT_PASSWORD_RESETS_PER_ADDRESS", 3), 3600),
     # Re-sending a pledge's private link (commitments/views/private.py).
     "private_link": (envint("RATE_LIMIT_LINK_RESENDS", 5), 3600),
+    # Complaints filed through the portal's form (complaints/).
+    "complaint": (envint("RATE_LIMIT_COMPLAINTS", 10), 3600),
 }
 # Reverse proxies in front of the app whose X-Forwarded-For may be trusted (0: none, so the
 # client address is REMOTE_ADDR). Behind nginx set 1, or all visitors share one rate limit.
 KSBB_TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 0)
 # Paths whose next segment is a secret key (a donor's private link): masked in every log line
 # (ksbb/lib/logmask.py) and in error reports.
-KSBB_PRIVATE_PATH_PREFIXES = ["/k/"]
+KSBB_PRIVATE_PATH_PREFIXES = ["/k/", "/pengaduan/p/"]
 
 # --- Error reports ----------------------------------------------------------------------------
 # Errors go to Sentry only when SENTRY_DSN is set; nothing is sent otherwise. No personal data:

@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", include("recipients.urls")),
     path("", include("commitments.urls")),
+    path("", include("complaints.urls")),
     path("akun/", include("ksbb.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # The admin's login offers "Forgotten your password?" when this name exists.

@@ -1,0 +1,5 @@
+"""Public URLs of the complaints app (under /pengaduan/)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
