@@ -59,9 +59,11 @@ messages-update: install ## Collect new strings into locale/id (then translate t
 messages-check: install ## Fail if a user-facing string has no Indonesian translation (needs gettext)
 	@tmp=$$(mktemp -d) && cp locale/id/LC_MESSAGES/django.po $$tmp/ \
 	&& $(MAKEMESSAGES) >/dev/null \
-	&& missing=$$(msgattrib --untranslated --no-wrap locale/id/LC_MESSAGES/django.po | grep '^msgid "' | grep -vx 'msgid ""'); \
+	&& missing=$$( { msgattrib --untranslated --no-wrap locale/id/LC_MESSAGES/django.po; \
+		msgattrib --only-fuzzy --no-wrap locale/id/LC_MESSAGES/django.po; } \
+		| grep '^msgid "' | grep -vx 'msgid ""'); \
 	cp $$tmp/django.po locale/id/LC_MESSAGES/django.po; rm -r $$tmp; \
-	if [ -n "$$missing" ]; then echo "untranslated strings (make messages-update, translate, make messages):"; \
+	if [ -n "$$missing" ]; then echo "untranslated or fuzzy strings (make messages-update, translate, make messages):"; \
 	echo "$$missing"; exit 1; fi; echo "every string has an Indonesian translation"
 
 locale/%.mo: locale/%.po

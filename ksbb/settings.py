@@ -368,6 +368,8 @@ KSBB_TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 0)
 # Paths whose next segment is a secret key (a donor's private link): masked in every log line
 # (ksbb/lib/logmask.py) and in error reports.
 KSBB_PRIVATE_PATH_PREFIXES = ["/k/", "/pengaduan/p/"]
+# Days after a complaint is closed during which its reporter may reject the outcome (CRM: 14).
+KSBB_COMPLAINT_REOPEN_DAYS = envint("COMPLAINT_REOPEN_DAYS", 14)
 
 # --- Error reports ----------------------------------------------------------------------------
 # Errors go to Sentry only when SENTRY_DSN is set; nothing is sent otherwise. No personal data:

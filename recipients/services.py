@@ -5,8 +5,8 @@ person chooses it from a link that works once and expires (ksbb/accounts/tokens.
 Nobody ever types a password for someone else.
 
 A role is what the account may do: a person in charge (PJ) of some recipients, or an admin of
-the Pokja KSBB. A new role (the complaints app's officers) is one more `Role` choice and one
-more entry in `GRANTS`.
+the Pokja KSBB. An app this one may not import (complaints, for its officers) registers its own
+role in `EXTRA_ROLES` from its AppConfig.ready() and passes the grant to `invite_person`.
 """
 
 from __future__ import annotations
@@ -78,6 +78,15 @@ GRANTS: dict[str, Callable[[Any, Sequence[Recipient]], None]] = {
 }
 
 
+# Roles that other apps define, by code: the label the invitation names. Their grant (which
+# needs that app's models) is passed to `invite_person` by the app's own invitation page.
+EXTRA_ROLES: dict[str, Any] = {}
+
+
+def role_label(role: str) -> Any:
+    return EXTRA_ROLES[role] if role in EXTRA_ROLES else Role(role).label
+
+
 HAS_ACCOUNT = _(
     "This address already has an account with a password. Link it to recipients under "
     "“People in charge” instead."
@@ -110,9 +119,13 @@ def invite_person(
     first_name: str = "",
     last_name: str = "",
     recipients: Sequence[Recipient] = (),
+    grant: Callable[[Any], None] | None = None,
 ) -> Any:
     """Create (or, re-sending, update) the account for `email` without a password, grant it
-    `role`, record who did it in the admin's log, and mail the link after commit."""
+    `role`, record who did it in the admin's log, and mail the link after commit. A role of
+    `EXTRA_ROLES` comes with its `grant`."""
+    if (role in EXTRA_ROLES) != (grant is not None):
+        raise ValueError(f"role {role!r}: a grant goes with exactly the roles of EXTRA_ROLES")
     email = email.strip().lower()
     with transaction.atomic():
         user = find_account(email)
@@ -127,8 +140,11 @@ def invite_person(
         user.first_name = first_name or user.first_name
         user.last_name = last_name or user.last_name
         user.save()
-        GRANTS[role](user, recipients)
-        message = _("Invited as %(role)s") % {"role": Role(role).label}
+        if grant is not None:
+            grant(user)
+        else:
+            GRANTS[role](user, recipients)
+        message = _("Invited as %(role)s") % {"role": role_label(role)}
         if recipients:
             message += ": " + ", ".join(r.name for r in recipients)
         LogEntry.objects.log_actions(
@@ -142,12 +158,12 @@ def invite_person(
     return user
 
 
-def resend_invitation(*, user: Any, invited_by: Any) -> bool:
+def resend_invitation(*, user: Any, invited_by: Any, role: str = "") -> bool:
     """Mail a fresh link to an account that has not chosen its password yet; False (and
-    nothing sent) otherwise."""
+    nothing sent) otherwise. Without a `role`, the account's is guessed (admin or PJ)."""
     if not can_be_invited(user):
         return False
-    role = Role.POKJA if user.is_staff else Role.PERSON_IN_CHARGE
+    role = role or (Role.POKJA if user.is_staff else Role.PERSON_IN_CHARGE)
     LogEntry.objects.log_actions(
         user_id=invited_by.pk,
         queryset=[user],
@@ -165,7 +181,7 @@ def send_invitation(user_id: int, role: str) -> bool:
     context = {
         "user": user,
         "url": invitation_url(user),
-        "role": Role(role).label,
+        "role": role_label(role),
         "recipients": list(Recipient.objects.in_charge_of(user).only("name")),
         "days": settings.KSBB_INVITATION_DAYS,
     }

@@ -261,3 +261,10 @@ def test_verification_page_shows_public_fields_only(client, recipient_a, package
 
 def test_unknown_number_gets_404(client):
     assert client.get(reverse("commitments:detail", args=["KSBB-2020-999999"])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path", ["/komitmen/%00/", "/k/%00/", "/k/a%00b/surat.pdf", "/pj/komitmen/%00/"]
+)
+def test_a_malformed_number_or_key_is_a_404_not_a_500(client, path):
+    assert client.get(path).status_code == 404

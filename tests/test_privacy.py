@@ -29,6 +29,11 @@ PJ_PHONE = "+6281777000222"
 CONTACT = "Sentinel Kontak Pribadi"
 # A decline reason a PJ typed may hold personal details: the collaborator and admins only.
 REASON = "Sentinel Alasan Penolakan"
+# A complaint's reporter: name, phone, e-mail, words and photo are never public.
+REPORTER_NAME = "Sentinel Pelapor Rahasia"
+REPORTER_PHONE = "+6281555000333"
+REPORTER_EMAIL = "sentinel-reporter-4d8e@example.org"
+REPORTER_TEXT = "Sentinel Uraian Pelapor"
 SENTINELS = [
     PHONE,
     PHONE[1:],
@@ -39,6 +44,12 @@ SENTINELS = [
     PJ_PHONE,
     CONTACT,
     REASON,
+    REPORTER_NAME,
+    REPORTER_PHONE,
+    REPORTER_PHONE[1:],
+    "81555000333",
+    REPORTER_EMAIL,
+    REPORTER_TEXT,
 ]
 
 # The public URLs of the map issue, checked whenever they exist.
@@ -59,6 +70,11 @@ RECIPIENT_URLS = [
     "password_reset",
     "password_reset_done",
     "password_reset_complete",
+    "complaints:form",
+    "complaints:lookup",
+    "complaints:stats",
+    "complaints:stats-csv",
+    "complaints:stats-json",
 ]
 
 
@@ -84,6 +100,106 @@ def seeded(recipient_a, recipient_b, packages, settings, tmp_path):
     services.confirm_delivery(commitment=delivered, quantities={line: 4}, by=None)
     services.decline(commitment=declined, by=None, reason=REASON)
     return [delivered, declined]
+
+
+@pytest.fixture
+def complaint(seeded, areas):
+    """A complaint about the delivered pledge, with every private detail of its reporter, a
+    reporter's photo, added information and an officer's public follow-up."""
+    from complaints import services as complaint_services
+    from ksbb.lib.images import clean_image
+    from tests.complaint_data import crm_data, follow_up
+    from tests.images import png
+
+    crm = crm_data()
+    complaint = complaint_services.submit_complaint(
+        category=crm.category,
+        kelurahan=areas["kelurahan_a"],
+        description=REPORTER_TEXT,
+        commitment=seeded[0],
+        reporter_name=REPORTER_NAME,
+        reporter_phone=REPORTER_PHONE,
+        reporter_email=REPORTER_EMAIL,
+        photos=[clean_image(png())],
+    )
+    complaint_services.add_information(complaint=complaint, text=REPORTER_TEXT + " lagi")
+    follow_up(complaint, crm.awaiting_answer, "Sudah ditindaklanjuti")
+    return complaint
+
+
+def complaint_urls(complaint) -> list[str]:
+    return [
+        complaint.get_absolute_url(),
+        reverse("complaints:form") + f"?ref={complaint.commitment.number}",
+        reverse("complaints:form") + f"?ref=penerima-{complaint.recipient_id}",
+        reverse("complaints:lookup") + f"?number={complaint.number}",
+        reverse("complaints:lookup") + "?number=CRM-0000-000000",
+        "/pengaduan/lacak/CRM-0000-000000/",  # 404
+    ]
+
+
+def test_no_reporter_detail_in_any_public_page_or_export(
+    seeded, complaint, recipient_a, recipient_b, cast, caplog
+):
+    """The reporter's name, contact, words and photo: not on the public complaint pages, the
+    statistics and their CSV and JSON, any other public page, nor a log line — whoever asks,
+    the PJ of the recipient the complaint is about included."""
+    caplog.set_level(logging.DEBUG)
+    cache.clear()
+    photo = complaint.photos.get(source="reporter")
+    secrets = [
+        complaint.token,
+        photo.name,
+        reverse("complaints:track-photo", args=[complaint.number, photo.pk]),
+    ]
+    urls = public_urls(seeded, [recipient_a, recipient_b]) + complaint_urls(complaint)
+    for role, user in cast.items():
+        if role == "admin":
+            continue
+        client = Client(raise_request_exception=False)
+        if user is not None:
+            client.force_login(user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code in (200, 302, 400, 404), (url, response.status_code)
+            content = b"".join(response) if response.streaming else response.content
+            text = content.decode("utf-8", "replace")
+            assert_clean(text, f"{url} as {role}")
+            for secret in secrets:
+                assert secret not in text, f"{secret!r} leaked in {url} as {role}"
+        # The PJ of the pledge's recipient sees the pledge, never who complained about it.
+        if role == "pj_a":
+            response = client.get(reverse("commitments:pj-detail", args=[seeded[0].number]))
+            assert response.status_code == 200
+            page = response.content.decode()  # with the collaborator's contact: it is theirs
+            for sentinel in (REPORTER_NAME, REPORTER_PHONE, REPORTER_EMAIL, REPORTER_TEXT):
+                assert sentinel not in page, f"{sentinel!r} leaked to the PJ"
+    assert client.get(secrets[-1]).status_code == 404
+    assert_clean(caplog.text, "the log")
+
+
+def test_filing_a_complaint_logs_no_reporter_detail(
+    client, seeded, areas, caplog, django_capture_on_commit_callbacks
+):
+    from tests.complaint_data import crm_data
+
+    caplog.set_level(logging.DEBUG)
+    crm = crm_data()
+    data = {
+        "ref": seeded[0].number,
+        "category": str(crm.category.pk),
+        "description": REPORTER_TEXT,
+        "reporter_name": REPORTER_NAME,
+        "reporter_phone": "0815 5500 0333",
+        "reporter_email": REPORTER_EMAIL,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("complaints:form"), data)
+    assert response.status_code == 302
+    private = client.get(response["Location"])
+    assert REPORTER_NAME in private.content.decode()  # the reporter's own page
+    assert_clean(caplog.text, "the log of a complaint")
+    assert "/pengaduan/p/***/" in caplog.text or "/pengaduan/p/" not in caplog.text
 
 
 def public_urls(commitments, recipients) -> list[str]:

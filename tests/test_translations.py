@@ -200,7 +200,7 @@ def test_every_model_name_field_name_and_choice_is_translated():
     assert_translated(collect)
 
 
-def test_every_form_label_and_choice_is_translated():
+def test_every_form_label_and_choice_is_translated(db):  # some forms list rows (kelurahan)
     form_classes = our_form_classes()
     # The walk reached the pledge form, the admin's import form and the login form.
     assert "commitments.forms.CommitmentForm" in form_classes

@@ -4,7 +4,7 @@ Also the public form that mails a lost link again."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,20 +20,12 @@ from commitments.models import Commitment, DeliveryPhoto, DeliveryReport
 from commitments.photos import photo_response
 from commitments.timeline import public_timeline
 from commitments.workflow_forms import DeliveryForm, ResendLinkForm, SlotForm
+from ksbb.lib.privatepages import private_headers
 from ksbb.lib.ratelimit import is_limited, too_many_requests
 
-R = TypeVar("R", bound=HttpResponseBase)
 COLLABORATOR = Commitment.Side.COLLABORATOR
 # Re-sending a link mails someone: limited per client (settings.KSBB_RATE_LIMITS).
 RESEND_SCOPE = "private_link"
-
-
-def _private_headers(response: R) -> R:
-    """The private link is the donor's key: keep it out of caches, logs of others, referrers."""
-    response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex"
-    return response
 
 
 def _get_commitment_for_token(request: HttpRequest, token: str) -> Commitment:
@@ -70,7 +62,7 @@ def _render_private(
         "can_propose": commitment.status == Commitment.Status.ACKNOWLEDGED,
     }
     response = render(request, "commitments/private.html", context, status=status)
-    return _private_headers(response)
+    return private_headers(response)
 
 
 def _refused(request: HttpRequest, commitment: Commitment, refused: Exception) -> HttpResponse:
@@ -93,7 +85,7 @@ def private_letter(request: HttpRequest, token: str) -> HttpResponse:
 
     response = HttpResponse(letter_pdf(commitment), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{letter_filename(commitment)}"'
-    return _private_headers(response)
+    return private_headers(response)
 
 
 @require_POST
@@ -177,7 +169,7 @@ def private_report(request: HttpRequest, token: str) -> HttpResponse:
 def private_photo(request: HttpRequest, token: str, pk: int) -> HttpResponseBase:
     commitment = _get_commitment_for_token(request, token)
     photo = get_object_or_404(DeliveryPhoto, pk=pk, report__commitment=commitment)
-    return _private_headers(photo_response(photo))
+    return private_headers(photo_response(photo))
 
 
 @require_http_methods(["GET", "POST"])

@@ -18,12 +18,19 @@ LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def landing_url(user: Any) -> str:
-    """Where a user lands after logging in: a person in charge on their pledges, staff on the
-    admin, anyone else on the map."""
+    """Where a user lands after logging in: a person in charge on their pledges, an officer on
+    their complaint queue, staff on the admin, anyone else on the map."""
     if user.is_authenticated and user.responsibilities.current().exists():
         try:
             # Resolved here, not at import: the PJ's page belongs to the commitments app.
             return reverse("commitments:pj-dashboard")
+        except NoReverseMatch:
+            pass
+    # Through the related manager, not an import: officers belong to the complaints app.
+    officer_posts = getattr(user, "officer_posts", None)
+    if user.is_authenticated and officer_posts is not None and officer_posts.current().exists():
+        try:
+            return reverse("complaints:officer-queue")
         except NoReverseMatch:
             pass
     if user.is_staff:

@@ -1,5 +1,11 @@
-"""Reference data that admins may edit afterwards (the package catalogue, later complaint
-channels and offices): Django fixtures in `fixtures/`, loaded without overwriting any edit."""
+"""Reference data that admins may edit afterwards (the package catalogue, complaint channels,
+categories, statuses and offices): Django fixtures in `fixtures/`, loaded without overwriting
+any edit.
+
+Fixture rows carry no primary key. A row refers to another by a lookup on the other's unique
+fields instead: `"parent": {"name": "Dinas Sosial"}` for a foreign key, a list of such lookups
+for a many-to-many field (`"categories": [{"code": "not-delivered"}]`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from operator import or_
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.core import serializers
 from django.db import models, transaction
 
@@ -51,7 +58,9 @@ def load_fixture(path: Path) -> Loaded:
         # unrelated row.
         raise ValueError(f"{path.name}: fixture rows carry no pk; they are found by unique fields")
     created = kept = 0
-    for item in serializers.deserialize("python", rows):
+    # Row by row: a lookup may name a row created earlier in the same file.
+    for row in rows:
+        (item,) = serializers.deserialize("python", [resolve_lookups(row, path.name)])
         instance = item.object
         if type(instance)._default_manager.filter(same_row(instance)).exists():
             kept += 1
@@ -61,6 +70,32 @@ def load_fixture(path: Path) -> Loaded:
             getattr(instance, name).set(values)
         created += 1
     return Loaded(path.name, created, kept)
+
+
+def resolve_lookups(row: dict[str, Any], file: str) -> dict[str, Any]:
+    """The row with each relation given as a lookup (a dict of the related row's fields)
+    replaced by the related row's primary key."""
+    model = apps.get_model(row["model"])
+    fields = dict(row.get("fields", {}))
+    for name, value in fields.items():
+        field = model._meta.get_field(name)
+        if field.many_to_many and isinstance(value, list):
+            fields[name] = [_lookup(field, item, file) for item in value]
+        elif field.is_relation:
+            fields[name] = _lookup(field, value, file)
+    return {**row, "fields": fields}
+
+
+def _lookup(field: Any, value: Any, file: str) -> Any:
+    if not isinstance(value, dict):
+        return value
+    related = field.related_model
+    try:
+        return related._default_manager.values_list("pk", flat=True).get(**value)
+    except related.DoesNotExist:
+        raise ValueError(
+            f"{file}: no {related._meta.label} matches {value} (field {field.name})"
+        ) from None
 
 
 def same_row(instance: models.Model) -> models.Q:

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from commitments.testing import make_commitment
 from tests.browser.axe import assert_accessible, horizontal_overflow, widest_elements
+from tests.complaint_data import crm_data, file_complaint
 
 PHONE = {"width": 360, "height": 740}
 
@@ -18,6 +19,7 @@ PHONE = {"width": 360, "height": 740}
 def pages(recipient_a, recipient_b, packages) -> dict[str, str]:
     """Path of each public page, by name."""
     commitment = make_commitment(recipient_a, {packages["sembako"]: 5})
+    complaint = file_complaint(crm_data(), recipient_a.area, commitment=commitment)
     return {
         "home": reverse("recipients:home"),
         "list": reverse("recipients:list"),
@@ -28,6 +30,10 @@ def pages(recipient_a, recipient_b, packages) -> dict[str, str]:
         "verification page": commitment.get_absolute_url(),
         "private link": commitment.get_private_url(),
         "open data": reverse("recipients:api-docs"),
+        "complaint form": reverse("complaints:form"),
+        "complaint form (from a pledge)": reverse("complaints:form") + f"?ref={commitment.number}",
+        "complaint tracking": complaint.get_absolute_url(),
+        "complaint private link": complaint.get_private_url(),
     }
 
 
@@ -41,6 +47,10 @@ PAGE_NAMES = [
     "verification page",
     "private link",
     "open data",
+    "complaint form",
+    "complaint form (from a pledge)",
+    "complaint tracking",
+    "complaint private link",
 ]
 
 
@@ -71,6 +81,14 @@ def test_public_page_fits_a_360px_phone(browser, live_server, pages, name):
         assert horizontal_overflow(phone) == 0, widest_elements(phone)
     finally:
         context.close()
+
+
+def test_complaint_form_with_its_errors_shown_is_accessible(page, live_server, pages):
+    page.goto(live_server.url + pages["complaint form"])
+    page.locator("form:has(textarea[name=description]) [type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".invalid-feedback, .alert-danger").count() > 0
+    assert_accessible(page, live_server.url)
 
 
 def log_in(page, base_url: str, username: str) -> None:
@@ -155,3 +173,34 @@ def test_a_recipients_admin_change_page_is_accessible(
     page.wait_for_load_state("networkidle")
     expect(page.locator("input[name=name]")).to_have_value(recipient_a.name)
     assert_accessible(page, live_server.url)
+
+
+def test_the_complaint_officer_pages_and_statistics_are_accessible(
+    page, live_server, cast, areas, recipient_a, packages
+):
+    from complaints import services
+    from complaints.models import Category, Officer
+
+    Officer.objects.create(user=cast["officer"], area=areas["kelurahan_a"])
+    complaint = services.submit_complaint(
+        category=Category.objects.get(code="not-delivered"),
+        kelurahan=areas["kelurahan_a"],
+        recipient=recipient_a,
+        description="Paket belum sampai.",
+        reporter_name="Pelapor",
+        reporter_phone="+62811000111",
+    )
+    page.goto(live_server.url + reverse("complaints:stats"))
+    assert_accessible(page, live_server.url)
+    page.set_viewport_size(PHONE)
+    assert horizontal_overflow(page) == 0, widest_elements(page)
+    log_in(page, live_server.url, "officer")
+    for url in (
+        reverse("complaints:officer-queue"),
+        reverse("complaints:officer-detail", args=[complaint.number]),
+    ):
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.goto(live_server.url + url)
+        assert_accessible(page, live_server.url)
+        page.set_viewport_size(PHONE)
+        assert horizontal_overflow(page) == 0, widest_elements(page)
