@@ -83,6 +83,9 @@ def _render_detail(
 
 def _done(request: HttpRequest, complaint: Complaint, message: str) -> HttpResponse:
     messages.success(request, message)
+    if not Complaint.objects.handled_by(request.user).filter(pk=complaint.pk).exists():
+        # Passed on to an office: it has left this officer's queue.
+        return redirect("complaints:officer-queue")
     return redirect("complaints:officer-detail", complaint.number)
 
 
