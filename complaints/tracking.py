@@ -61,7 +61,7 @@ def _entries(complaint: Complaint, *, reporter: bool) -> list[TimelineEntry]:
                 when=event.created,
                 kind=event.kind,
                 label=str(event.get_kind_display()),
-                status=event.status.name,
+                status=event.status.label,
                 office=event.office.name if event.office else "",
                 text=text,
                 photos=list(event.photos.all()),

@@ -102,3 +102,21 @@ def test_a_many_to_many_lookup_links_rows_of_an_earlier_file(tmp_path):
     assert list(Office.objects.get(name="Dinas Y").categories.values_list("code", flat=True)) == [
         "c"
     ]
+
+
+def test_statuses_and_categories_read_in_the_readers_language():
+    from django.utils import translation
+
+    from complaints.models import Category, Status
+    from complaints.testing import reference_data
+
+    reference_data()
+    done = Status.objects.get(code="selesai")
+    category = Category.objects.get(code="not-delivered")
+    with translation.override("id"):
+        assert (str(done), category.label) == ("Selesai", "Bantuan tidak diterima")
+    with translation.override("en"):
+        assert (str(done), category.label) == ("Done", "Aid not received")
+    category.name_en = ""  # an admin's row without an English name falls back to Indonesian
+    with translation.override("en"):
+        assert category.label == "Bantuan tidak diterima"

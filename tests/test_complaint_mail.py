@@ -81,7 +81,9 @@ def test_each_officer_step_is_mailed_with_its_follow_up(
         ),
     )
     assert message.to == [REPORTER]
-    assert "Proses" in message.subject and "Kami cek." in full_text(message)
+    assert (
+        "In progress" in message.subject
+    )  # the status in the reader's language and "Kami cek." in full_text(message)
 
 
 def test_a_disposisi_is_mailed_with_the_office(

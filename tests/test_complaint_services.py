@@ -163,12 +163,12 @@ def test_a_status_change_is_an_event_with_who_and_the_public_text(complaint, lur
     assert changed.followed_up_at is None and changed.closed_at is None
 
 
-def test_a_step_the_data_does_not_allow_is_refused(complaint, lurah):
+def test_a_step_the_data_does_not_allow_is_refused(complaint, lurah, english):
     with pytest.raises(TransitionNotAllowed) as caught:
         change_status(
             complaint=complaint, to_status=status("tl-ditolak"), public_text="x", by=lurah
         )
-    assert "TL Ditolak" in str(caught.value.message)
+    assert "Follow-up rejected" in str(caught.value.message)  # in the reader's language
     assert Complaint.objects.get().status == status("menunggu")
 
 

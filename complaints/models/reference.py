@@ -10,9 +10,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from recipients.models import Area
+
+
+def localised(name: str, name_en: str) -> str:
+    """A data label in the reader's language: the English one when English is active and an
+    admin gave it; else the Indonesian name (reference data is Indonesian first)."""
+    return name_en if name_en and get_language() == "en" else name
 
 
 class Channel(models.Model):
@@ -48,6 +55,7 @@ class Category(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
     # The follow-up target: CRM's is 7 days after receipt.
     follow_up_days = models.PositiveSmallIntegerField(_("follow-up due after (days)"), default=7)
     is_active = models.BooleanField(_("active"), default=True)
@@ -59,7 +67,11 @@ class Category(models.Model):
         verbose_name_plural = _("complaint categories")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return localised(self.name, self.name_en)
 
 
 class Status(models.Model):
@@ -68,6 +80,7 @@ class Status(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
     # Open: the complaint still waits for work; closed: its follow-up is done (the 7-day target
     # is met by the first change to a closed status).
     is_open = models.BooleanField(_("open"), default=True)
@@ -81,7 +94,11 @@ class Status(models.Model):
         verbose_name_plural = _("complaint statuses")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return localised(self.name, self.name_en)
 
 
 class Transition(models.Model):

@@ -55,7 +55,7 @@ def change_status(
             raise TransitionNotAllowed(
                 locked,
                 _("A complaint in status %(from)s cannot move to %(to)s.")
-                % {"from": locked.status.name, "to": to_status.name},
+                % {"from": locked.status.label, "to": to_status.label},
             )
         fields = move_to(locked, to_status)
         locked.save(update_fields=fields)
@@ -104,7 +104,7 @@ def pass_on(*, complaint: Complaint, office: Office, public_text: str, by: Any) 
             raise TransitionNotAllowed(
                 locked,
                 _("A complaint in status %(status)s cannot be passed on.")
-                % {"status": locked.status.name},
+                % {"status": locked.status.label},
             )
         fields = move_to(locked, target) if locked.status != target else []
         locked.office = office
