@@ -34,6 +34,17 @@ def normalise_phone(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def clean_phone_number(value: str) -> str:
+    """A form's phone value as E.164, or the one error every portal form gives for it."""
+    try:
+        return normalise_phone(value)
+    except ValueError:
+        raise forms.ValidationError(
+            _("Enter an Indonesian phone number, such as 0812 3456 7890 or +62 812 3456 7890."),
+            code="invalid_phone",
+        ) from None
+
+
 class CommitmentForm(ScheduleRules, forms.ModelForm):
     """Who gives, what, when and how; one quantity field per package the recipient needs."""
 
@@ -138,13 +149,7 @@ class CommitmentForm(ScheduleRules, forms.ModelForm):
         return helper
 
     def clean_phone(self) -> str:
-        try:
-            return normalise_phone(self.cleaned_data["phone"])
-        except ValueError:
-            raise forms.ValidationError(
-                _("Enter an Indonesian phone number, such as 0812 3456 7890 or +62 812 3456 7890."),
-                code="invalid_phone",
-            ) from None
+        return clean_phone_number(self.cleaned_data["phone"])
 
     def clean_website(self) -> str:
         if self.cleaned_data["website"]:

@@ -15,7 +15,7 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from commitments.forms import normalise_phone
+from commitments.forms import clean_phone_number
 from commitments.workflow_forms import PhotosField
 from complaints import references
 from complaints.models import Category
@@ -189,13 +189,7 @@ class ComplaintForm(PhotosLost, forms.Form):
         value = self.cleaned_data["reporter_phone"].strip()
         if not value:
             return ""
-        try:
-            return normalise_phone(value)
-        except ValueError:
-            raise forms.ValidationError(
-                _("Enter an Indonesian phone number, such as 0812 3456 7890 or +62 812 3456 7890."),
-                code="invalid_phone",
-            ) from None
+        return clean_phone_number(value)
 
     def clean_website(self) -> str:
         if self.cleaned_data["website"]:

@@ -9,13 +9,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment
 from complaints.models.reference import Category, Office, Officer, Status
+from ksbb.lib.counters import YearCounter
 from recipients.models import Area, Recipient, within_q
 
 
@@ -24,27 +25,14 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class ComplaintCounter(models.Model):
-    """The last tracking number issued per year, incremented under the row lock inside the
-    submitting transaction: numbers are unique and gap-free within a year."""
+class ComplaintCounter(YearCounter):
+    """The last tracking number issued per year (incremented in the submitting transaction)."""
 
-    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
-    last = models.PositiveIntegerField(_("last number issued"), default=0)
+    PREFIX = "CRM"
 
     class Meta:
         verbose_name = _("tracking number counter")
         verbose_name_plural = _("tracking number counters")
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
-
-    @classmethod
-    def next_number(cls, year: int) -> str:
-        """Issue the next number of the year (CRM-YYYY-NNNNNN); call inside a transaction."""
-        cls.objects.get_or_create(year=year)
-        cls.objects.filter(year=year).update(last=F("last") + 1)
-        last = cls.objects.values_list("last", flat=True).get(year=year)
-        return f"CRM-{year}-{last:06d}"
 
 
 class ComplaintQuerySet(models.QuerySet):

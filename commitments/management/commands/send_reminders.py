@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext, ngettext
 
 from commitments.reminders import send_reminders
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        message = gettext("--today must be a date as YYYY-MM-DD, not %(value)r")
-        raise CommandError(message % {"value": value}) from None
+from ksbb.lib.commands import add_today_argument, today_option
 
 
 class Command(BaseCommand):
@@ -26,14 +18,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--today",
-            type=str,
-            help="Run as if it were this day (YYYY-MM-DD), e.g. to catch up a missed day.",
-        )
+        add_today_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        today = _date(options["today"]) if options["today"] else None
+        today = today_option(options)
         run = send_reminders(today=today)
         for label in run.sent:
             self.stdout.write(gettext("sent %(reminder)s") % {"reminder": label})
