@@ -18,7 +18,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 
 .DEFAULT_GOAL := help
 .PHONY: help check-system check-system-test install install-dev messages messages-update \
-	messages-check migrate run test test-browser lint format lock bench clean
+	messages-check migrate run worker test test-browser lint format lock bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) \
@@ -76,11 +76,16 @@ locale/%.mo: locale/%.po
 migrate: install ## Apply database migrations
 	$(PY) manage.py migrate --noinput
 
-run: install messages migrate ## Set up and serve on http://127.0.0.1:8000 (loads data, demo admin and PJs)
+run: install messages migrate ## Set up and serve on http://127.0.0.1:8000 with the job worker beside it
 	$(PY) manage.py load_data
 	$(PY) manage.py create_demo_admin
 	$(PY) manage.py create_demo_pjs
-	$(PY) manage.py runserver $(HOST)
+	@# The job worker (mail, expiry, reminders...) runs beside the server and stops with it.
+	$(PY) manage.py qcluster & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver $(HOST)
+
+worker: install migrate ## Run only the job worker (django-q2), as deploy/systemd/ksbb-worker.service does
+	$(PY) manage.py qcluster
 
 test: check-system-test install-dev messages ## Run the whole test suite; options via PYTEST_ARGS='-x -k home'
 	$(PY) -m pytest $(PYTEST_ARGS)

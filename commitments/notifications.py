@@ -1,9 +1,10 @@
 """E-mail about commitments: the mail that follows each event and the timed reminders.
 
-Every mail goes to whoever the event concerns, in the language that person last used, after the
-event's transaction commits (services call `notify` through `transaction.on_commit`; the
-reminder command calls `remind` the same way). `_send` is the one function that sends: a failure
-is logged without any address and never undoes the change.
+Every mail goes to whoever the event concerns, in the language that person last used. Services
+call `notify` at the end of the event's transaction (the reminder command calls `remind` in the
+transaction that records the reminder), so the mails are written to the outbox together with
+the change and sent by the background jobs (ksbb/jobs/outbox.py), with retries. `_send` is the
+one function that queues: a failure is logged without any address and never undoes the change.
 
 Privacy: the collaborator's phone, e-mail and address appear only in mail to the recipient's PJ,
 who may see them (and for whom the pledge is the reason to call). A mail is not a page view, so
@@ -25,7 +26,8 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 
 from commitments.models import Commitment, CommitmentEvent, ReminderSent
-from ksbb.lib.mail import send_templated
+from ksbb.jobs.outbox import Attachment
+from ksbb.lib.mail import queue_templated
 from recipients.models import AccountLanguage
 
 logger = logging.getLogger(__name__)
@@ -51,22 +53,21 @@ def _send(
     context: dict[str, Any],
     receiver: Receiver,
     *,
-    attachments: Sequence[tuple[str, bytes, str]] = (),
+    attachments: Sequence[Attachment] = (),
 ) -> bool:
-    """Send one mail of the trio `commitments/email/<template>`; the one place that sends, so an
-    outbox (issue 10) can take its place. True when the mail went out."""
+    """Queue one mail of the trio `commitments/email/<template>`; True when it is queued."""
+    number = getattr(context.get("commitment"), "number", "?")
     try:
-        send_templated(
+        queue_templated(
             TEMPLATES + template,
             {**context, "receiver": receiver},
             to=[receiver.email],
+            reference=number,
             attachments=attachments,
             language=receiver.language,
         )
     except Exception as error:
-        # No traceback and no address: SMTP errors quote the address, and contacts never go
-        # into a log.
-        number = getattr(context.get("commitment"), "number", "?")
+        # No traceback and no address: contacts never go into a log.
         logger.error("mail %s for %s failed: %s", template, number, type(error).__name__)
         return False
     return True
@@ -232,12 +233,12 @@ ROUTES: dict[str, dict[bool, tuple[str | None, str | None]]] = {
 
 
 def notify(commitment_id: int, action: str) -> None:
-    """The e-mail that follows a commitment event (`CommitmentEvent.Action`), sent after the
-    event's transaction commits."""
+    """Queue the e-mail that follows a commitment event (`CommitmentEvent.Action`), in the
+    event's transaction."""
     try:
         _notify(commitment_id, action)
     except Exception as error:
-        # After the commit: the change stands, and the visitor must not get an error page.
+        # The change stands (the outbox writes in savepoints), and the visitor gets no error page.
         logger.error(
             "mail after %s of commitment %s failed: %s", action, commitment_id, type(error).__name__
         )
@@ -262,23 +263,30 @@ def _notify(commitment_id: int, action: str) -> None:
 
 
 def send_submission_mail(commitment: Commitment) -> None:
-    """The donor's confirmation with the letter, and the PJs' notice of the new pledge."""
-    # Imported here: PDF rendering is heavy, and only this mail needs it.
-    from commitments.letter import letter_filename, letter_pdf
-
+    """The donor's confirmation with the letter, and the PJs' notice of the new pledge. The
+    letter is rendered when the mail is sent, by the worker, not in the pledge's request."""
     context = _context(commitment)
-    letter = (letter_filename(commitment), letter_pdf(commitment), "application/pdf")
+    letter = ("commitments.notifications.letter_attachment", [commitment.pk])
     _send("donor_confirmation", context, collaborator(commitment), attachments=[letter])
     for receiver in people_in_charge(commitment):
         _send("pj_notice", context, receiver)
+
+
+def letter_attachment(commitment_id: int) -> tuple[str, bytes, str]:
+    """The pledge letter as a mail attachment (the outbox builds it when it sends)."""
+    # Imported here: PDF rendering is heavy, and only this mail needs it.
+    from commitments.letter import letter_filename, letter_pdf
+
+    commitment = Commitment.objects.select_related("recipient").get(pk=commitment_id)
+    return letter_filename(commitment), letter_pdf(commitment), "application/pdf"
 
 
 # --- Timed reminders (sent by `commitments.reminders`) ----------------------------------------
 
 
 def remind(commitment_id: int, kind: str) -> int:
-    """Send the reminder `kind` (`ReminderSent.Kind`) about one commitment; how many mails
-    went out. Runs after the `ReminderSent` row that claims it has committed."""
+    """Queue the reminder `kind` (`ReminderSent.Kind`) about one commitment; how many mails
+    were queued. Runs in the transaction of the `ReminderSent` row that claims it."""
     try:
         return _remind(commitment_id, kind)
     except Exception as error:

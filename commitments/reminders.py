@@ -60,13 +60,13 @@ def deadline_passed(today: date) -> CommitmentQuerySet:
 
 
 def _claim(commitment: Commitment, kind: str, about: date) -> bool:
-    """Record the reminder, then send it after commit. The unique constraint on ReminderSent
-    decides between two runs at the same moment: the insert that loses waits for the winner's
-    commit and fails, so it sends nothing."""
+    """Record the reminder and queue its mails in one transaction. The unique constraint on
+    ReminderSent decides between two runs at the same moment: the insert that loses waits for
+    the winner's commit and fails, so it queues nothing."""
     try:
         with transaction.atomic():
             ReminderSent.objects.create(commitment=commitment, kind=kind, about=about)
-            transaction.on_commit(lambda: notifications.remind(commitment.pk, kind))
+            notifications.remind(commitment.pk, kind)
     except IntegrityError:
         return False
     return True

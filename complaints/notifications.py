@@ -1,5 +1,6 @@
 """E-mail about complaints: the mail that follows each event, in the receiver's language, sent
-after the event's transaction commits (services call `notify` through `transaction.on_commit`).
+queued in the event's transaction (services call `notify` at its end) and sent by the background
+jobs (ksbb/jobs/outbox.py), with retries.
 
 - The reporter, when they left an address: on receipt (tracking number and private link) and on
   every status change by an officer, a disposisi included — in the complaint's language.
@@ -25,7 +26,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintEvent, Officer
-from ksbb.lib.mail import send_templated
+from ksbb.lib.mail import queue_templated
 from recipients.models import AccountLanguage
 
 logger = logging.getLogger(__name__)
@@ -45,17 +46,18 @@ class Receiver:
 
 
 def _send(template: str, context: dict[str, Any], receiver: Receiver) -> bool:
-    """Send one mail of the trio `complaints/email/<template>`; True when it went out."""
+    """Queue one mail of the trio `complaints/email/<template>`; True when it is queued."""
+    number = getattr(context.get("complaint"), "number", "?")
     try:
-        send_templated(
+        queue_templated(
             TEMPLATES + template,
             {**context, "receiver": receiver},
             to=[receiver.email],
+            reference=number,
             language=receiver.language,
         )
     except Exception as error:
-        # No traceback and no address: SMTP errors quote the address.
-        number = getattr(context.get("complaint"), "number", "?")
+        # No traceback and no address: contacts never go into a log.
         logger.error("mail %s for %s failed: %s", template, number, type(error).__name__)
         return False
     return True

@@ -53,7 +53,9 @@ INSTALLED_APPS = [
     "import_export",
     "csp",
     "axes",
+    "django_q",
     "ksbb",
+    "ksbb.jobs",
     "recipients",
     "commitments",
     "complaints",
@@ -232,11 +234,60 @@ EMAIL_PORT = envint("EMAIL_PORT", 587)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "1")
-# Seconds an SMTP connection may wait: a relay that accepts and never answers must not hold a
-# pledge's response until gunicorn kills the worker (the pledge is saved; the mail is logged).
+# Seconds each SMTP step may wait: a relay that accepts and never answers must not hold a job
+# worker for ever (the mail stays in the outbox and is tried again later).
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+# EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend writes each mail here.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "KSBB Portal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background jobs (ksbb/jobs: django-q2 on the database; `manage.py qcluster`) ----------
+Q_CLUSTER = {
+    "name": "ksbb",
+    "orm": "default",
+    "workers": envint("JOB_WORKERS", 2),
+    # A job running longer is stopped; a claimed task whose worker died is run again after
+    # `retry` seconds (which must exceed `timeout`).
+    "timeout": envint("JOB_TIMEOUT", 600),
+    "retry": envint("JOB_TIMEOUT", 600) + 60,
+    "max_attempts": 3,
+    "poll": 1,
+    # After downtime a missed run happens once, not once per missed period.
+    "catch_up": False,
+    "save_limit": 1000,
+    "ack_failures": True,
+    "label": "Django Q",
+}
+# The periodic jobs (ksbb/jobs/schedules.py): every N minutes, or daily at HH:MM (TIME_ZONE).
+# Expiry comes before the reminders, which report deadlines that expiry has just passed.
+KSBB_SCHEDULES: dict[str, dict[str, str | int]] = {
+    "send mail": {"func": "ksbb.jobs.outbox.send_due", "every": 1},
+    "expire commitments": {
+        "func": "django.core.management.call_command",
+        "args": "'expire_commitments'",
+        "at": "00:15",
+    },
+    "publish geometry": {
+        "func": "django.core.management.call_command",
+        "args": "'publish_geometry'",
+        "at": "03:30",
+    },
+    "send reminders": {
+        "func": "django.core.management.call_command",
+        "args": "'send_reminders'",
+        "at": "07:00",
+    },
+    "escalate complaints": {
+        "func": "django.core.management.call_command",
+        "args": "'escalate_complaints'",
+        "at": "07:30",
+    },
+}
+# The outbox (ksbb/jobs/outbox.py): a failed mail is retried after 1, 2, 4... minutes (at most
+# an hour apart) and given up after this many attempts; admins can send it again.
+KSBB_MAIL_RETRY_SECONDS = envint("MAIL_RETRY_SECONDS", 60)
+KSBB_MAIL_MAX_ATTEMPTS = envint("MAIL_MAX_ATTEMPTS", 10)
 
 # --- Security (production values come with DEBUG off) -----------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

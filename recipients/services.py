@@ -12,7 +12,6 @@ role in `EXTRA_ROLES` from its AppConfig.ready() and passes the grant to `invite
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -122,7 +121,7 @@ def invite_person(
     grant: Callable[[Any], None] | None = None,
 ) -> Any:
     """Create (or, re-sending, update) the account for `email` without a password, grant it
-    `role`, record who did it in the admin's log, and mail the link after commit. A role of
+    `role`, record who did it in the admin's log, and queue the mail with the link. A role of
     `EXTRA_ROLES` comes with its `grant`."""
     if (role in EXTRA_ROLES) != (grant is not None):
         raise ValueError(f"role {role!r}: a grant goes with exactly the roles of EXTRA_ROLES")
@@ -154,7 +153,7 @@ def invite_person(
             change_message=str(message),
             single_object=True,
         )
-        transaction.on_commit(partial(send_invitation, user.pk, role))
+        send_invitation(user.pk, role)
     return user
 
 
@@ -171,12 +170,12 @@ def resend_invitation(*, user: Any, invited_by: Any, role: str = "") -> bool:
         change_message=str(_("Invitation sent again")),
         single_object=True,
     )
-    transaction.on_commit(partial(send_invitation, user.pk, role))
+    send_invitation(user.pk, role)
     return True
 
 
 def send_invitation(user_id: int, role: str) -> bool:
-    """The invitation e-mail (runs after commit): the link, the role and the recipients."""
+    """Queue the invitation e-mail: the link, the role and the recipients."""
     user = User.objects.get(pk=user_id)
     context = {
         "user": user,

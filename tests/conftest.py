@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import translation
+from django_q.conf import Conf
 
 from ksbb.lib import httpcache
 from ksbb.lib.reference_data import load_reference_data
@@ -26,6 +27,21 @@ def _media_in_tmp(settings, tmp_path):
     private = {**settings.STORAGES["private"]}
     private["OPTIONS"] = {**private["OPTIONS"], "location": settings.PRIVATE_MEDIA_ROOT}
     settings.STORAGES = {**settings.STORAGES, "private": private}
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_inline(monkeypatch, request):
+    """A mail queued in the outbox is sent as soon as its transaction commits (django-q2's sync
+    mode: the task runs in the test's process), so tests read it from `mail.outbox`. Tests of
+    the outbox's waiting and retrying ask for `outbox_waits` instead."""
+    if "outbox_waits" not in request.fixturenames:
+        monkeypatch.setattr(Conf, "SYNC", True)
+
+
+@pytest.fixture
+def outbox_waits(monkeypatch):
+    """Queued mail stays in the outbox (and django-q2's queue) until a test sends it."""
+    monkeypatch.setattr(Conf, "SYNC", False)
 
 
 @pytest.fixture(autouse=True)

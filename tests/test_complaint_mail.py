@@ -157,7 +157,7 @@ def test_a_failed_mail_is_logged_without_the_address_and_the_step_stands(
     def broken(*args: Any, **kwargs: Any) -> None:
         raise ConnectionRefusedError(REPORTER)
 
-    monkeypatch.setattr(notifications, "send_templated", broken)
+    monkeypatch.setattr(notifications, "queue_templated", broken)
     with django_capture_on_commit_callbacks(execute=True):
         change_status(complaint=complaint, to_status=status("proses"), public_text="x", by=lurah)
     assert Complaint.objects.get().status.code == "proses"

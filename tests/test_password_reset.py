@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.test import TestCase
 from django.urls import reverse
 
 from recipients.models import AccountLanguage
@@ -22,7 +23,9 @@ NEW = "a-long-new-passphrase-42"
 
 
 def ask(client, email: str, **extra):
-    return client.post(reverse("password_reset"), {"email": email}, **extra)
+    """Ask for a reset; the mail it queues is sent when the request's work commits."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("password_reset"), {"email": email}, **extra)
 
 
 def link_in(message) -> str:

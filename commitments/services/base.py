@@ -6,7 +6,6 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment, CommitmentEvent
@@ -73,7 +72,8 @@ def record(
     actor_label: str = "",
     data: dict | None = None,
 ) -> CommitmentEvent:
-    """Add the event to the audit trail and send its e-mail once the transaction commits."""
+    """Add the event to the audit trail and queue its e-mail in the same transaction (the
+    outbox, sent by the background jobs once the transaction commits)."""
     event = CommitmentEvent.objects.create(
         commitment=commitment,
         action=action,
@@ -82,12 +82,11 @@ def record(
         **actor_fields(by, actor_label),
     )
     logger.info("commitment %s: %s -> %s", commitment.number, action, commitment.status)
-    transaction.on_commit(lambda: _notify(commitment.pk, action))
+    _notify(commitment.pk, action)
     return event
 
 
 def _notify(commitment_id: int, action: str) -> None:
-    # Imported here: notifications pull in PDF rendering, which the workflow does not need.
     from commitments import notifications
 
     notifications.notify(commitment_id, action)

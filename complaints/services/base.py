@@ -5,12 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -101,8 +99,8 @@ def record(
     photo_source: str = ComplaintPhoto.Source.OFFICER,
     mail: bool = True,
 ) -> ComplaintEvent:
-    """Add the event (and its photos) to the complaint's trail and send its e-mail once the
-    transaction commits."""
+    """Add the event (and its photos) to the complaint's trail and queue its e-mail in the same
+    transaction (the outbox, sent by the background jobs once it commits)."""
     event = ComplaintEvent.objects.create(
         complaint=complaint,
         kind=kind,
@@ -116,7 +114,7 @@ def record(
         save_photos(complaint, photos, photo_source, event=event)
     logger.info("complaint %s: %s -> %s", complaint.number, kind, complaint.status.code)
     if mail:
-        transaction.on_commit(partial(_notify, complaint.pk, kind))
+        _notify(complaint.pk, kind)
     return event
 
 

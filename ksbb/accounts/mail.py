@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 
-from ksbb.lib.mail import send_templated
+from ksbb.lib.mail import queue_templated
 
 logger = logging.getLogger(__name__)
 
@@ -21,10 +21,16 @@ def account_language(user: Any) -> str:
 
 
 def send_account_mail(template_prefix: str, context: dict[str, Any], *, user: Any) -> bool:
-    """Send to `user`'s address in their language; False when sending failed (logged with the
-    account id only: SMTP errors quote the address)."""
+    """Queue mail to `user`'s address in their language; False when that failed (logged with
+    the account id only)."""
     try:
-        send_templated(template_prefix, context, to=[user.email], language=account_language(user))
+        queue_templated(
+            template_prefix,
+            context,
+            to=[user.email],
+            reference=f"user {user.pk}",
+            language=account_language(user),
+        )
     except Exception as error:
         logger.error(
             "account mail %s to user %s failed: %s",

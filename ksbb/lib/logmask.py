@@ -1,4 +1,4 @@
-"""Keep secrets that travel in URLs out of log lines.
+"""Keep secrets that travel in URLs, and e-mail addresses, out of log lines.
 
 A private link (`/k/<token>/` for a donor) is the holder's only key: whoever reads a log line
 with it can change the pledge. Every log record passes through `MaskPrivateLinks`, which
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from sentry_sdk.types import Event
 
 MASK = "***"
+# An e-mail address anywhere in a line (SMTP errors quote the addresses they refused).
+ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*")
 
 
 @cache
@@ -26,12 +28,18 @@ def _pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"({alternatives})[^/\s?#\"']+")
 
 
+def mask_addresses(text: str) -> str:
+    """`text` with every e-mail address replaced by `***@***`."""
+    return ADDRESS.sub(f"{MASK}@{MASK}", text)
+
+
 def mask(text: str) -> str:
-    """`text` with the secret segment of every private-link path masked."""
+    """`text` with the secret segment of every private-link path and every e-mail address
+    masked."""
     prefixes = tuple(getattr(settings, "KSBB_PRIVATE_PATH_PREFIXES", ()))
-    if not prefixes:
-        return text
-    return _pattern(prefixes).sub(rf"\g<1>{MASK}", text)
+    if prefixes:
+        text = _pattern(prefixes).sub(rf"\g<1>{MASK}", text)
+    return mask_addresses(text)
 
 
 class MaskPrivateLinks(logging.Filter):

@@ -1,34 +1,42 @@
-"""Templated e-mail: every message is a subject/text/HTML trio rendered by `send_templated`."""
+"""Templated e-mail: every message is a subject/text/HTML trio, rendered by `queue_templated`
+into the outbox (ksbb/jobs/outbox.py), which the background jobs send."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from ksbb.jobs import outbox
 
-def send_templated(
+
+def queue_templated(
     template_prefix: str,
     context: dict,
     *,
     to: Sequence[str],
-    attachments: Sequence[tuple[str, bytes, str]] = (),
+    reference: str,
+    attachments: Sequence[outbox.Attachment] = (),
     language: str | None = None,
 ) -> None:
-    """Send `<prefix>_subject.txt`, `<prefix>.txt` and `<prefix>.html` to `to`.
+    """Queue `<prefix>_subject.txt`, `<prefix>.txt` and `<prefix>.html` for `to`, in the
+    caller's transaction.
 
-    Rendered in `language` (the site default when None): mail goes out after the request,
-    often from a command, where no visitor's language is active.
+    Rendered in `language` (the site default when None): the reader's language, not the
+    language of whoever caused the mail. `reference` names the mail wherever it is shown or
+    logged (no address): what it is and what it is about.
     """
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
         text = render_to_string(f"{template_prefix}.txt", context)
         html = render_to_string(f"{template_prefix}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, list(to))
-    message.attach_alternative(html, "text/html")
-    for filename, content, mimetype in attachments:
-        message.attach(filename, content, mimetype)
-    message.send()
+    outbox.queue(
+        reference=f"{template_prefix.rsplit('/', 1)[-1]} · {reference}",
+        subject=subject,
+        text=text,
+        html=html,
+        to=to,
+        attachments=attachments,
+    )
