@@ -81,7 +81,10 @@ run: install messages migrate ## Set up and serve on http://127.0.0.1:8000 with 
 	$(PY) manage.py create_demo_admin
 	$(PY) manage.py create_demo_pjs
 	@# The job worker (mail, expiry, reminders...) runs beside the server and stops with it.
-	$(PY) manage.py qcluster & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@# In its own session (setsid, where there is one), so that Ctrl-C reaches it only once,
+	@# through the trap: django-q2's cluster can hang when a second signal interrupts its stop.
+	$$(command -v setsid) $(PY) manage.py qcluster & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 		$(PY) manage.py runserver $(HOST)
 
 worker: install migrate ## Run only the job worker (django-q2), as deploy/systemd/ksbb-worker.service does
