@@ -107,13 +107,22 @@ class CommitmentAdmin(admin.ModelAdmin):
         "proposed_delivery_date",
         "proposed_deadline",
         "proposed_by",
-        "letter",
+        "letter_name",
     ]
+    # Shown as letter_name: the field's own widget would link the storage's URL.
+    exclude = ["letter"]
     raw_id_fields = ["recipient"]
 
     def has_add_permission(self, request) -> bool:
         # A commitment reserves quantity: it is made through the pledge form's workflow.
         return False
+
+    @admin.display(description=_("pledge letter"))
+    def letter_name(self, obj: Commitment) -> str:
+        # The stored file's name, not a link: a link would be the storage's URL, which nginx
+        # does not serve (MEDIA_ROOT) or which is a signed S3 URL (STORAGE_BACKEND=s3). The
+        # letter is reached through the pledge's private link.
+        return obj.letter.name or "-"
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)

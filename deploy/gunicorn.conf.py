@@ -1,7 +1,8 @@
 """gunicorn settings for the KSBB Portal behind nginx (deploy/systemd/ksbb.service runs it).
 
-Environment: GUNICORN_BIND (default 127.0.0.1:8000, as in deploy/nginx/ksbb.conf) and
-GUNICORN_WORKERS (default 2 per core + 1); the portal's own settings come from its environment.
+Environment: GUNICORN_BIND (default 127.0.0.1:8000, as in deploy/nginx/ksbb.conf),
+GUNICORN_WORKERS (default 2 per core + 1) and FORWARDED_ALLOW_IPS (the nginx addresses trusted,
+default loopback); the portal's own settings come from its environment.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Only nginx on this host may tell gunicorn the scheme and the client address.
-forwarded_allow_ips = "127.0.0.1,::1"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # systemd reloads and stops gunicorn by signal; gunicorn's control socket (in $HOME by default)
 # would be one more way in to secure.
 control_socket_disable = True

@@ -131,6 +131,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
         Path(DATABASES["default"]["NAME"]).with_suffix(".test.sqlite3")
     )
+# DATABASE_POOLER=pgbouncer: DATABASE_URL points at PgBouncer in transaction mode, which may run
+# each transaction of one Django connection on another server connection, so nothing may
+# outlive a transaction on the server. Django's one such thing is the WITH HOLD cursor that
+# QuerySet.iterator() opens outside a transaction (the commitments CSV): turned off. psycopg2
+# prepares no statements on the server and the portal sets no session state (no SET, no advisory
+# locks); Django's own `SET TIME ZONE` is replayed by PgBouncer, which tracks TimeZone.
+# Persistent connections stay: they now go to PgBouncer, which keeps the server ones.
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "")
+if DATABASE_POOLER == "pgbouncer":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+elif DATABASE_POOLER:
+    raise RuntimeError(f"DATABASE_POOLER must be empty or 'pgbouncer', not {DATABASE_POOLER!r}.")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -219,7 +231,53 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# STORAGE_BACKEND=s3: the letters ("default") and the photos ("private") go to S3-compatible
+# object storage (django-storages), which several app machines share. Both stay private there:
+# no ACL is sent, so objects get the bucket's own (private) default, and the portal reads them
+# itself to serve them through its permission checks; a URL, if code ever asked the storage for
+# one, would be signed and expire after S3_URL_EXPIRES seconds. Credentials: AWS_ACCESS_KEY_ID
+# and AWS_SECRET_ACCESS_KEY (or whatever else boto3 finds, e.g. an instance role).
+STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
+if STORAGE_BACKEND == "s3":
+    from botocore.config import Config as S3ClientConfig  # type: ignore[import-untyped]
+
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    if not S3_BUCKET:
+        raise RuntimeError("S3_BUCKET must be set when STORAGE_BACKEND is s3.")
+
+    def s3_storage(bucket: str, location: str) -> dict:
+        return {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket,
+                "location": location,
+                # MinIO, Ceph, Garage...: their address, and often S3_ADDRESSING_STYLE=path.
+                "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+                "region_name": os.environ.get("S3_REGION") or None,
+                "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+                "default_acl": None,
+                "querystring_auth": True,
+                "querystring_expire": envint("S3_URL_EXPIRES", 300),
+                # A storage that does not answer fails the request (one retry: 4 x S3_TIMEOUT at
+                # most) before gunicorn's 30 s kill the worker; botocore waits 60 s by default.
+                "client_config": S3ClientConfig(
+                    connect_timeout=envint("S3_TIMEOUT", 5),
+                    read_timeout=envint("S3_TIMEOUT", 5),
+                    retries={"max_attempts": 2, "mode": "standard"},
+                ),
+            },
+        }
+
+    STORAGES["default"] = s3_storage(S3_BUCKET, os.environ.get("S3_LOCATION", "media"))
+    STORAGES["private"] = s3_storage(
+        os.environ.get("S3_PRIVATE_BUCKET") or S3_BUCKET,
+        os.environ.get("S3_PRIVATE_LOCATION", "private-media"),
+    )
+elif STORAGE_BACKEND != "local":
+    raise RuntimeError(f"STORAGE_BACKEND must be 'local' or 's3', not {STORAGE_BACKEND!r}.")
 # Where map geometry is published as content-hashed files for nginx (empty: MEDIA_ROOT/open-data).
+# Always this machine's disk, whatever STORAGE_BACKEND says: nginx serves the files from it, and
+# hands a file that this machine has not published to Django, which answers from the cache.
 PUBLISH_ROOT = os.environ.get("PUBLISH_ROOT", "")
 
 # --- E-mail -----------------------------------------------------------------------------------
