@@ -22,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 
@@ -236,9 +237,10 @@ def notify(commitment_id: int, action: str) -> None:
     """Queue the e-mail that follows a commitment event (`CommitmentEvent.Action`), in the
     event's transaction."""
     try:
-        _notify(commitment_id, action)
+        with transaction.atomic():  # a savepoint: a failure here undoes only the mail
+            _notify(commitment_id, action)
     except Exception as error:
-        # The change stands (the outbox writes in savepoints), and the visitor gets no error page.
+        # The change stands, and the visitor gets no error page.
         logger.error(
             "mail after %s of commitment %s failed: %s", action, commitment_id, type(error).__name__
         )
@@ -288,7 +290,8 @@ def remind(commitment_id: int, kind: str) -> int:
     """Queue the reminder `kind` (`ReminderSent.Kind`) about one commitment; how many mails
     were queued. Runs in the transaction of the `ReminderSent` row that claims it."""
     try:
-        return _remind(commitment_id, kind)
+        with transaction.atomic():  # a savepoint: a failure here undoes only the mail
+            return _remind(commitment_id, kind)
     except Exception as error:
         # The claim stands (no second try): the rest of the run goes on.
         logger.error(

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -164,11 +165,13 @@ def _context(complaint: Complaint, event: ComplaintEvent | None) -> dict[str, An
 
 
 def notify(complaint_id: int, kind: str) -> None:
-    """The e-mail that follows a complaint event (`ComplaintEvent.Kind`), after commit."""
+    """Queue the e-mail that follows a complaint event (`ComplaintEvent.Kind`), in the event's
+    transaction."""
     try:
-        _notify(complaint_id, kind)
+        with transaction.atomic():  # a savepoint: a failure here undoes only the mail
+            _notify(complaint_id, kind)
     except Exception as error:
-        # After the commit: the change stands, and the visitor must not get an error page.
+        # The change stands, and the visitor gets no error page.
         logger.error(
             "mail after %s of complaint %s failed: %s", kind, complaint_id, type(error).__name__
         )

@@ -3,7 +3,8 @@ confirm deliveries, move through the statuses, expire.
 
 Every function here runs in one transaction, checks under the row lock that its transition is
 allowed, moves quantities on Need with UPDATE ... SET x = x + n (never read-modify-save), records
-an event with who acted and leaves e-mail to `transaction.on_commit`. Needs are always locked in
+an event with who acted and queues its e-mail in the outbox, in the same transaction (sent by
+the job worker once it commits). Needs are always locked in
 id order so that two workflows touching the same needs cannot deadlock.
 """
 

@@ -3,8 +3,9 @@ office (disposisi), let the reporter add information or answer the outcome, esca
 overdue.
 
 Every function here runs in one transaction, re-reads the complaint under its row lock before
-checking that the step is allowed, records a ComplaintEvent with who acted, and leaves e-mail to
-`transaction.on_commit` (complaints.notifications.notify). Which status may follow which is data
+checking that the step is allowed, records a ComplaintEvent with who acted, and queues its e-mail
+in the outbox in the same transaction (complaints.notifications.notify; sent by the job worker
+once it commits). Which status may follow which is data
 (Transition); a reporter's steps are the transitions marked `by_reporter`.
 """
 

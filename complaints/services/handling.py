@@ -46,8 +46,8 @@ def change_status(
     photos: Sequence[CleanImage] = (),
 ) -> Complaint:
     """An officer moves the complaint to `to_status` with a public follow-up text and optional
-    proof photos (public). The first closed status is the follow-up. The reporter is mailed
-    after commit."""
+    proof photos (public). The first closed status is the follow-up. The reporter's mail is
+    queued with it."""
     public_text = required_text(public_text)
     with transaction.atomic():
         locked = lock(complaint)

@@ -87,8 +87,8 @@ def submit_complaint(
 ) -> Complaint:
     """File a complaint with the kelurahan of its location: a tracking number gap-free within
     the year (the counter row is locked until commit), the initial status, the follow-up date
-    of its category, the reporter's photos; the reporter is mailed the number and the private
-    link after commit when they gave an address. ValidationError (by field) for bad input."""
+    of its category, the reporter's photos; the reporter's mail with the number and the private
+    link is queued with it when they gave an address. ValidationError (by field) for bad input."""
     if recipient is None and commitment is not None:
         recipient = commitment.recipient
     _check_submission(category, kelurahan, description, recipient, commitment, language)
