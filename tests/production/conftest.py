@@ -39,6 +39,8 @@ class Portal:
     admin: tuple[str, str] | None
     app_log: Path | None
     nginx_log: Path | None
+    mail_dir: Path | None = None
+    worker_log: Path | None = None
 
     def requests_seen_by_django(self) -> str:
         if self.app_log is None:
@@ -67,6 +69,8 @@ def portal() -> Portal:
         admin=(user, password) if user and password else None,
         app_log=path("KSBB_PRODUCTION_APP_LOG"),
         nginx_log=path("KSBB_PRODUCTION_NGINX_LOG"),
+        mail_dir=path("KSBB_PRODUCTION_MAIL_DIR"),
+        worker_log=path("KSBB_PRODUCTION_WORKER_LOG"),
     )
 
 

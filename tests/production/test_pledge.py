@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from datetime import date, timedelta
+from email import message_from_string
+from email.message import Message
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -64,3 +68,30 @@ def test_pledge_through_the_form_and_download_its_letter(page, portal):
     assert token not in log
     assert '"GET /k/[token]/surat.pdf HTTP/' in log
     assert "/k/[token]/" in log
+
+    # The job worker sent the donor's confirmation with the letter, and logged no address.
+    if portal.mail_dir is None or portal.worker_log is None:
+        pytest.skip("KSBB_PRODUCTION_MAIL_DIR / KSBB_PRODUCTION_WORKER_LOG are not set")
+    confirmation = wait_for_mail(portal.mail_dir, to="andi@example.com")
+    text = "".join(
+        bytes(part.get_payload(decode=True)).decode()
+        for part in confirmation.walk()
+        if part.get_content_type() == "text/plain"
+    )
+    assert token in text
+    attachments = [part.get_filename() for part in confirmation.walk()]
+    assert f"{number}.pdf" in "".join(name or "" for name in attachments)
+    assert "andi@example.com" not in portal.worker_log.read_text()
+
+
+def wait_for_mail(directory: Path, *, to: str, seconds: float = 60) -> Message:
+    """The first message to `to` that the worker wrote (one file per connection)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for path in sorted(directory.glob("*")) if directory.exists() else []:
+            for chunk in path.read_text().split("-" * 79):
+                message = message_from_string(chunk.strip())
+                if chunk.strip() and message["To"] == to:
+                    return message
+        time.sleep(0.5)
+    raise AssertionError(f"no mail to {to} in {seconds:.0f} s")
