@@ -12,7 +12,6 @@ from django.utils import timezone, translation
 
 from commitments.models import Commitment
 from commitments.rules import RULES
-from ksbb.lib.pdf import render_pdf
 
 # The letter is an Indonesian administrative document, whatever the donor's page language.
 LETTER_LANGUAGE = "id"
@@ -43,6 +42,9 @@ def letter_context(commitment: Commitment) -> dict:
 
 
 def render_letter(commitment: Commitment) -> bytes:
+    # WeasyPrint (~0.5 s to import) only when a letter is rendered, not when one is served.
+    from ksbb.lib.pdf import render_pdf
+
     with translation.override(LETTER_LANGUAGE):
         return render_pdf(
             "commitments/letter.html", letter_context(commitment), "commitments/letter.css"
